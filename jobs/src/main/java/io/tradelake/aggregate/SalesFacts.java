@@ -1,0 +1,39 @@
+package io.tradelake.aggregate;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Silver events → the facts the gold tables sum: one row per order line of an order that was not
+ * cancelled (gross value) and one per refund (refund value). A CANCEL removes its whole order.
+ */
+public final class SalesFacts {
+
+  public static final String MONEY = "decimal(38,4)";
+
+  private SalesFacts() {}
+
+  public static Dataset<Row> from(Dataset<Row> silver) {
+    Dataset<Row> cancelled = silver.where(col("event_type").equalTo("CANCEL")).select("order_id").distinct();
+    Dataset<Row> sales = silver.where(col("event_type").equalTo("ORDER"))
+        .join(cancelled, silver.col("order_id").equalTo(cancelled.col("order_id")), "left_anti")
+        .select(common(col("order_id"), col("buyer_id"), col("reporting_value"), lit(0)));
+    Dataset<Row> refunds = silver.where(col("event_type").equalTo("REFUND"))
+        .select(common(lit(null), lit(null), lit(0), col("reporting_value")));
+    return sales.unionByName(refunds);
+  }
+
+  private static Column[] common(Column orderId, Column buyerId, Column gross, Column refund) {
+    return new Column[] {
+        col("event_date"), col("direction"), col("market"), col("channel"), col("cohort"), col("age_band"),
+        col("buyer_age"),
+        orderId.cast("string").as("order_id"),
+        buyerId.cast("string").as("buyer_id"),
+        gross.cast(MONEY).as("gross"),
+        refund.cast(MONEY).as("refund")};
+  }
+}

@@ -1,0 +1,76 @@
+package io.tradelake.aggregate;
+
+import static io.tradelake.aggregate.Percentages.money;
+import static io.tradelake.aggregate.Percentages.share;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trunc;
+import static org.apache.spark.sql.functions.when;
+
+import io.tradelake.clean.EventClassifier;
+import io.tradelake.config.Settings;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+
+/**
+ * youth_consumption_channel: how young buyers (by default aged 18-35 at purchase, IMPORT) split their spend
+ * and their use across channels, per period, cohort and age band. Cohort, age band and channel each have an
+ * ALL roll-up; channel ALL is the group's total, against which the shares are taken.
+ */
+public final class YouthConsumptionChannel {
+
+  public static final String ALL = "ALL";
+
+  private YouthConsumptionChannel() {}
+
+  public static Dataset<Row> compute(Dataset<Row> facts, Settings.Youth youth) {
+    return facts.transform(f -> youngBuyersOrders(f, youth))
+        .transform(d -> Periods.expand(d, "month"))
+        .transform(YouthConsumptionChannel::rollUp)
+        .transform(YouthConsumptionChannel::measures);
+  }
+
+  static Dataset<Row> youngBuyersOrders(Dataset<Row> facts, Settings.Youth youth) {
+    Column inScope = youth.direction().equals(GrowthByMarket.TOTAL)
+        ? col("direction").isin(EventClassifier.EXPORT, EventClassifier.IMPORT)
+        : col("direction").equalTo(youth.direction());
+    return facts
+        .where(col("order_id").isNotNull().and(inScope)
+            .and(col("buyer_age").between(youth.minAge(), youth.maxAge())))
+        .groupBy(trunc(col("event_date"), "month").as("month"), col("cohort"), col("age_band"), col("channel"),
+            col("order_id"), col("buyer_id"))
+        .agg(sum("gross").as("gross"));
+  }
+
+  static Dataset<Row> rollUp(Dataset<Row> rows) {
+    return rows
+        .withColumn("cohort", explode(array(col("cohort"), lit(ALL))))
+        .withColumn("age_band", explode(array(col("age_band"), lit(ALL))))
+        .withColumn("channel", explode(array(col("channel"), lit(ALL))));
+  }
+
+  static Dataset<Row> measures(Dataset<Row> rows) {
+    Dataset<Row> cells = rows.groupBy("period_type", "period", "period_start", "cohort", "age_band", "channel")
+        .agg(
+            count_distinct(col("buyer_id")).as("buyers"),
+            count_distinct(col("order_id")).as("orders"),
+            money(sum("gross")).as("gross_value"));
+    var byGroup = Window.partitionBy("period_type", "period", "cohort", "age_band");
+    Column groupValue = sum(when(col("channel").equalTo(ALL), col("gross_value"))).over(byGroup);
+    Column groupBuyers = sum(when(col("channel").equalTo(ALL), col("buyers"))).over(byGroup);
+    return cells
+        .withColumn("value_share_pct", share(col("gross_value"), groupValue))
+        .withColumn("buyer_share_pct", share(col("buyers"), groupBuyers))
+        .withColumn("avg_order_value", when(col("orders").gt(0),
+            round(col("gross_value").divide(col("orders")), 2).cast("decimal(38,2)")))
+        .select("period_type", "period", "period_start", "cohort", "age_band", "channel", "buyers", "orders",
+            "gross_value", "value_share_pct", "buyer_share_pct", "avg_order_value");
+  }
+}

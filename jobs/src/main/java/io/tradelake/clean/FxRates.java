@@ -1,0 +1,111 @@
+package io.tradelake.clean;
+
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.when;
+
+import io.tradelake.config.SettingsException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The dated FX table: a rate applies from its date until the next one, for at most
+ * {@code max-rate-age-days}. Expanded to one row per currency and day, so conversion is an equi-join.
+ */
+public final class FxRates {
+
+  public static final String RATE_TYPE = "decimal(20,10)";
+  public static final StructType SCHEMA = new StructType()
+      .add("date", DataTypes.DateType, false)
+      .add("currency", DataTypes.StringType, false)
+      .add("rate", DataTypes.createDecimalType(20, 10), false);
+
+  private FxRates() {}
+
+  /** Reads {@code classpath:<resource>} or a path Spark can read (CSV with header date,currency,rate). */
+  public static Dataset<Row> load(SparkSession spark, String location) {
+    if (location.startsWith("classpath:")) {
+      String resource = location.substring("classpath:".length());
+      try (InputStream in = FxRates.class.getClassLoader().getResourceAsStream(resource)) {
+        if (in == null) {
+          throw new SettingsException("fx.rates-file: no resource " + resource + " in the application jar");
+        }
+        return spark.createDataFrame(parse(new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))
+            .lines().toList(), location), SCHEMA);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return spark.read().schema(SCHEMA).option("header", "true").option("mode", "FAILFAST").csv(location);
+  }
+
+  static List<Row> parse(List<String> lines, String origin) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 1; i < lines.size(); i++) { // line 0 is the header
+      String line = lines.get(i).trim();
+      if (line.isEmpty() || line.startsWith("#")) {
+        continue;
+      }
+      String[] f = line.split(",");
+      try {
+        BigDecimal rate = new BigDecimal(f[2].trim());
+        if (f.length != 3 || rate.signum() <= 0 || !f[1].trim().matches("[A-Z]{3}")) {
+          throw new IllegalArgumentException();
+        }
+        rows.add(RowFactory.create(Date.valueOf(LocalDate.parse(f[0].trim())), f[1].trim(), rate));
+      } catch (RuntimeException e) {
+        throw new SettingsException(origin + " line " + (i + 1) + ": expected date,currency,positive rate: " + line);
+      }
+    }
+    return rows;
+  }
+
+  /** {@code date, currency, rate} → {@code fx_currency, fx_date, fx_rate}: one row per day a rate is valid. */
+  public static Dataset<Row> daily(Dataset<Row> rates, int maxAgeDays) {
+    Column lastDay = date_add(col("date"), maxAgeDays);
+    Column next = lead(col("date"), 1).over(Window.partitionBy("currency").orderBy("date"));
+    Column validTo = when(next.isNull(), lastDay).otherwise(least(date_sub(next, 1), lastDay));
+    return rates
+        .withColumn("valid_to", validTo)
+        .select(col("currency").as("fx_currency"),
+            explode(sequence(col("date"), col("valid_to"))).as("fx_date"),
+            col("rate").cast(RATE_TYPE).as("fx_rate"));
+  }
+
+  /** Adds {@code fx_rate}: units of the reporting currency per unit of {@code currency_t} on {@code fx_day}. */
+  public static Dataset<Row> convert(Dataset<Row> events, Dataset<Row> dailyRates, String reportingCurrency,
+      List<String> knownCurrencies) {
+    Dataset<Row> joined = events.join(broadcast(dailyRates),
+        col("currency_t").equalTo(col("fx_currency")).and(col("fx_day").equalTo(col("fx_date"))), "left");
+    return joined
+        .withColumn("fx_rate", when(col("currency_t").equalTo(reportingCurrency), lit(BigDecimal.ONE).cast(RATE_TYPE))
+            .otherwise(col("fx_rate")))
+        .withColumn("currency_known", col("currency_t").isin((Object[]) knownCurrencies.toArray(String[]::new))
+            .or(col("currency_t").equalTo(reportingCurrency)))
+        .drop("fx_currency", "fx_date");
+  }
+}

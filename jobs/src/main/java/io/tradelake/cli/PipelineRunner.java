@@ -1,0 +1,74 @@
+package io.tradelake.cli;
+
+import com.typesafe.config.Config;
+import io.tradelake.config.ConfigLoader;
+import io.tradelake.config.ConfigPrinter;
+import io.tradelake.config.Settings;
+import io.tradelake.runtime.Job;
+import io.tradelake.runtime.JobContext;
+import io.tradelake.runtime.StageMetrics;
+import io.tradelake.table.RunMetricsTable;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs jobs in order: config, session, each job with its ledger recorded, the summary, the session stopped. */
+final class PipelineRunner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PipelineRunner.class);
+  private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+      .withZone(ZoneOffset.UTC);
+
+  /** Thrown when a stage's rows do not add up: the run's output cannot be trusted. */
+  static final class LedgerException extends RuntimeException {
+    LedgerException(String message) {
+      super(message);
+    }
+  }
+
+  private PipelineRunner() {}
+
+  static Settings settings(JobOptions options) {
+    Config config = ConfigLoader.load(options.env, options.configFile(), options.allOverrides());
+    Settings settings = Settings.from(config);
+    LOG.info("effective configuration (env {}):\n{}", options.env, ConfigPrinter.render(config));
+    return settings;
+  }
+
+  static int run(JobOptions options, List<Job> jobs, PrintStream out, SessionLifecycle sessions) {
+    Settings settings = settings(options);
+    Clock clock = Clock.systemUTC();
+    String runId = RUN_ID.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    long start = System.currentTimeMillis();
+    SparkSession spark = sessions.open(settings);
+    try {
+      JobContext ctx = JobContext.create(spark, settings, runId, clock);
+      List<StageMetrics> all = new ArrayList<>();
+      for (Job job : jobs) {
+        LOG.info("{}: starting (run {})", job.name(), runId);
+        List<StageMetrics> metrics = job.run(ctx);
+        RunMetricsTable.append(ctx, metrics);
+        all.addAll(metrics);
+        for (StageMetrics m : metrics) {
+          LOG.info("{}: {} rows_in={} rows_out={} quarantined={} duplicates={} in {} ms", m.stage(), m.table(),
+              m.rowsIn(), m.rowsOut(), m.rowsQuarantined(), m.duplicatesRemoved(), m.durationMs());
+          if (!m.balanced()) {
+            throw new LedgerException(m.stage() + " " + m.table() + ": rows_in " + m.rowsIn()
+                + " != rows_out + quarantined + duplicates");
+          }
+        }
+      }
+      RunSummary.print(out, runId, ctx.tables().root(), all, System.currentTimeMillis() - start);
+      return 0;
+    } finally {
+      sessions.close(spark);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.tradelake.cli;
+
+import io.tradelake.runtime.StageMetrics;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Map;
+
+/** The table printed at the end of a run: each stage's ledger, quarantine by rule, time taken. */
+final class RunSummary {
+
+  private RunSummary() {}
+
+  static void print(PrintStream out, String runId, String warehouse, List<StageMetrics> metrics, long elapsedMs) {
+    out.println();
+    out.printf("TradeLake run %s — warehouse %s%n", runId, warehouse);
+    out.printf("%-10s %-27s %12s %12s %12s %12s %9s %8s%n", "stage", "table", "rows_in", "rows_out",
+        "quarantined", "duplicates", "balanced", "seconds");
+    for (StageMetrics m : metrics) {
+      out.printf("%-10s %-27s %12d %12d %12d %12d %9s %8.1f%n", m.stage(), m.table(), m.rowsIn(), m.rowsOut(),
+          m.rowsQuarantined(), m.duplicatesRemoved(), m.balanced() ? "yes" : "NO", m.durationMs() / 1000.0);
+      for (Map.Entry<String, Long> e : m.ruleCounts().entrySet()) {
+        out.printf("%-10s   %-37s %12d%n", "", e.getKey(), e.getValue());
+      }
+    }
+    out.printf("elapsed %.1f s%n", elapsedMs / 1000.0);
+  }
+}

@@ -1,0 +1,166 @@
+package io.tradelake.cli;
+
+import io.tradelake.aggregate.AggregateJob;
+import io.tradelake.clean.CleanJob;
+import io.tradelake.config.SettingsException;
+import io.tradelake.ingest.IngestJob;
+import io.tradelake.model.MarketClusteringJob;
+import io.tradelake.runtime.Job;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Supplier;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** The {@code tradelake} command line: one subcommand per job, and {@code run} for all four in order. */
+@Command(name = "tradelake", mixinStandardHelpOptions = true, version = "tradelake 0.1.0",
+    description = "Cross-border e-commerce retail logs → bronze, silver and gold Delta tables, and market clusters.",
+    subcommands = {
+        TradeLake.Ingest.class, TradeLake.Clean.class, TradeLake.Aggregate.class, TradeLake.Model.class,
+        TradeLake.Run.class, CommandLine.HelpCommand.class})
+public final class TradeLake {
+
+  /** Exit codes: 0 success, 1 job failure, 2 bad usage or configuration, 3 a stage's ledger does not balance. */
+  static final int FAILED = 1;
+  static final int BAD_CONFIG = 2;
+  static final int UNBALANCED = 3;
+
+  private final SessionLifecycle sessions;
+  private final PrintStream out;
+
+  public TradeLake(SessionLifecycle sessions, PrintStream out) {
+    this.sessions = sessions;
+    this.out = out;
+  }
+
+  public static void main(String[] args) {
+    System.exit(commandLine(SessionLifecycle.perCommand(), System.out).execute(args));
+  }
+
+  public static CommandLine commandLine(SessionLifecycle sessions, PrintStream out) {
+    TradeLake root = new TradeLake(sessions, out);
+    CommandLine cli = new CommandLine(root, new CommandLine.IFactory() {
+      @Override
+      public <K> K create(Class<K> cls) throws Exception {
+        if (JobCommand.class.isAssignableFrom(cls)) {
+          return cls.cast(cls.getDeclaredConstructor(TradeLake.class).newInstance(root));
+        }
+        return CommandLine.defaultFactory().create(cls);
+      }
+    });
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      boolean trace = cmd.getCommand() instanceof JobCommand jc && jc.options.stacktrace;
+      cmd.getErr().println("tradelake " + cmd.getCommandName() + ": " + oneLine(e));
+      if (trace) {
+        e.printStackTrace(cmd.getErr());
+      }
+      return exitCode(e);
+    });
+    return cli;
+  }
+
+  static int exitCode(Throwable e) {
+    if (e instanceof SettingsException || e instanceof IllegalArgumentException) {
+      return BAD_CONFIG;
+    }
+    if (e instanceof PipelineRunner.LedgerException) {
+      return UNBALANCED;
+    }
+    return FAILED;
+  }
+
+  /** The root cause's first line: what went wrong, without a stack trace. */
+  static String oneLine(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    String first = message.lines().findFirst().orElse("").trim();
+    return root == e || root instanceof SettingsException ? first : first + " (" + root.getClass().getSimpleName() + ")";
+  }
+
+  /** A subcommand that runs a fixed list of jobs. */
+  abstract static class JobCommand implements Callable<Integer> {
+    @Mixin JobOptions options = new JobOptions();
+    final TradeLake root;
+
+    JobCommand(TradeLake root) {
+      this.root = root;
+    }
+
+    abstract List<Supplier<Job>> jobs();
+
+    @Override
+    public Integer call() {
+      return PipelineRunner.run(options, jobs().stream().map(Supplier::get).toList(), root.out, root.sessions);
+    }
+  }
+
+  @Command(name = "ingest", mixinStandardHelpOptions = true,
+      description = "Read new raw files (<input>/<layout>/<yyyy-mm-dd>/*) into the bronze table, every line kept.")
+  static final class Ingest extends JobCommand {
+    Ingest(TradeLake root) {
+      super(root);
+    }
+
+    @Override
+    List<Supplier<Job>> jobs() {
+      return List.of(IngestJob::new);
+    }
+  }
+
+  @Command(name = "clean", mixinStandardHelpOptions = true,
+      description = "Bronze → silver (typed, converted, classified, deduplicated) and quarantine (with rule names).")
+  static final class Clean extends JobCommand {
+    Clean(TradeLake root) {
+      super(root);
+    }
+
+    @Override
+    List<Supplier<Job>> jobs() {
+      return List.of(CleanJob::new);
+    }
+  }
+
+  @Command(name = "aggregate", mixinStandardHelpOptions = true,
+      description = "Silver → gold: growth_by_market and youth_consumption_channel.")
+  static final class Aggregate extends JobCommand {
+    Aggregate(TradeLake root) {
+      super(root);
+    }
+
+    @Override
+    List<Supplier<Job>> jobs() {
+      return List.of(AggregateJob::new);
+    }
+  }
+
+  @Command(name = "model", mixinStandardHelpOptions = true,
+      description = "Cluster markets by growth profile (MLlib KMeans, k chosen by silhouette); save model and profiles.")
+  static final class Model extends JobCommand {
+    Model(TradeLake root) {
+      super(root);
+    }
+
+    @Override
+    List<Supplier<Job>> jobs() {
+      return List.of(MarketClusteringJob::new);
+    }
+  }
+
+  @Command(name = "run", mixinStandardHelpOptions = true,
+      description = "ingest, clean, aggregate and model, in order, in one session.")
+  static final class Run extends JobCommand {
+    Run(TradeLake root) {
+      super(root);
+    }
+
+    @Override
+    List<Supplier<Job>> jobs() {
+      return List.of(IngestJob::new, CleanJob::new, AggregateJob::new, MarketClusteringJob::new);
+    }
+  }
+}

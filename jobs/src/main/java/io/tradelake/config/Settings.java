@@ -1,0 +1,277 @@
+package io.tradelake.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import java.time.DateTimeException;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Typed, validated view of the {@code tradelake} configuration. Built once per run, before any I/O. */
+public record Settings(
+    String input,
+    String warehouse,
+    String reportingCurrency,
+    String reportingCountry,
+    String reportingTimeZone,
+    String fxRatesFile,
+    int fxMaxRateAgeDays,
+    Rules rules,
+    List<Band> cohorts,
+    List<Band> ageBands,
+    List<ChannelRule> channels,
+    Map<String, List<String>> countryAliases,
+    Map<String, SourceLayout> layouts,
+    Youth youth,
+    MarketModel marketModel,
+    Map<String, String> spark) {
+
+  public record Rules(long maxQuantity, long maxUnitPrice, LocalDate minEventDate, int maxDaysInFuture,
+      int minBirthYear) {}
+
+  public record Youth(String direction, int minAge, int maxAge) {}
+
+  public record MarketModel(int kMin, int kMax, long seed, int maxIter) {}
+
+  private static final Set<String> DIRECTIONS = Set.of("EXPORT", "IMPORT", "TOTAL");
+
+  public static Settings from(Config root) {
+    try {
+      Config c = root.getConfig("tradelake");
+      Config agg = c.getConfig("aggregate");
+      Config youth = agg.getConfig("youth");
+      Config markets = c.getConfig("model.markets");
+      Settings s = new Settings(
+          nonBlank(c, "input"),
+          nonBlank(c, "warehouse"),
+          currency(nonBlank(c, "reporting-currency"), "reporting-currency"),
+          countryCode(nonBlank(c, "reporting-country")),
+          zone(nonBlank(c, "reporting-time-zone"), "reporting-time-zone"),
+          nonBlank(c, "fx.rates-file"),
+          positive(c, "fx.max-rate-age-days"),
+          new Rules(c.getLong("rules.max-quantity"), c.getLong("rules.max-unit-price"),
+              date(c, "rules.min-event-date"), c.getInt("rules.max-days-in-future"), c.getInt("rules.min-birth-year")),
+          bands(c, "cohorts"),
+          bands(c, "age-bands"),
+          channels(c),
+          countryAliases(c),
+          layouts(c),
+          new Youth(directions(List.of(youth.getString("direction")), "aggregate.youth.direction").get(0),
+              youth.getInt("min-age"), youth.getInt("max-age")),
+          new MarketModel(markets.getInt("k-min"), markets.getInt("k-max"), markets.getLong("seed"),
+              markets.getInt("max-iter")),
+          sparkConf(c));
+      if (s.marketModel.kMin() < 2 || s.marketModel.kMax() < s.marketModel.kMin()) {
+        throw new SettingsException("model.markets: need 2 <= k-min <= k-max");
+      }
+      if (s.youth.minAge() > s.youth.maxAge()) {
+        throw new SettingsException("aggregate.youth: min-age is above max-age");
+      }
+      return s;
+    } catch (ConfigException e) {
+      throw new SettingsException(e.getMessage());
+    }
+  }
+
+  public Settings withInput(String newInput) {
+    return new Settings(newInput, warehouse, reportingCurrency, reportingCountry, reportingTimeZone, fxRatesFile,
+        fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
+        spark);
+  }
+
+  private static String nonBlank(Config c, String key) {
+    String v = c.getString(key).trim();
+    if (v.isEmpty()) {
+      throw new SettingsException("tradelake." + key + " is empty");
+    }
+    return v;
+  }
+
+  private static int positive(Config c, String key) {
+    int v = c.getInt(key);
+    if (v <= 0) {
+      throw new SettingsException("tradelake." + key + " must be positive, got " + v);
+    }
+    return v;
+  }
+
+  private static LocalDate date(Config c, String key) {
+    try {
+      return LocalDate.parse(c.getString(key));
+    } catch (DateTimeException e) {
+      throw new SettingsException("tradelake." + key + " is not a yyyy-MM-dd date: " + c.getString(key));
+    }
+  }
+
+  private static String currency(String v, String key) {
+    if (!v.matches("[A-Z]{3}")) {
+      throw new SettingsException("tradelake." + key + " is not an ISO 4217 code: " + v);
+    }
+    return v;
+  }
+
+  private static String countryCode(String v) {
+    if (!Set.of(Locale.getISOCountries()).contains(v)) {
+      throw new SettingsException("tradelake.reporting-country is not an ISO 3166 alpha-2 code: " + v);
+    }
+    return v;
+  }
+
+  private static String zone(String v, String key) {
+    try {
+      ZoneId.of(v);
+      return v;
+    } catch (DateTimeException e) {
+      throw new SettingsException("tradelake." + key + " is not a time zone: " + v);
+    }
+  }
+
+  private static List<String> directions(List<String> values, String key) {
+    for (String v : values) {
+      if (!DIRECTIONS.contains(v)) {
+        throw new SettingsException("tradelake." + key + ": unknown direction " + v + " (EXPORT, IMPORT or TOTAL)");
+      }
+    }
+    return List.copyOf(values);
+  }
+
+  private static List<Band> bands(Config c, String key) {
+    List<Band> bands = new ArrayList<>();
+    for (Config b : c.getConfigList(key)) {
+      Band band = new Band(b.getString("name"), b.getInt("from"), b.getInt("to"));
+      if (band.from() > band.to()) {
+        throw new SettingsException("tradelake." + key + ": band " + band.name() + " has from > to");
+      }
+      for (Band other : bands) {
+        if (band.from() <= other.to() && other.from() <= band.to()) {
+          throw new SettingsException("tradelake." + key + ": bands " + other.name() + " and " + band.name() + " overlap");
+        }
+      }
+      bands.add(band);
+    }
+    return List.copyOf(bands);
+  }
+
+  private static List<ChannelRule> channels(Config c) {
+    List<ChannelRule> rules = new ArrayList<>();
+    for (Config ch : c.getConfigList("channels")) {
+      List<String> patterns = ch.getStringList("patterns");
+      for (String p : patterns) {
+        try {
+          Pattern.compile(p);
+        } catch (PatternSyntaxException e) {
+          throw new SettingsException("tradelake.channels: bad pattern for " + ch.getString("channel") + ": " + p);
+        }
+      }
+      rules.add(new ChannelRule(ch.getString("channel"), List.copyOf(patterns)));
+    }
+    return List.copyOf(rules);
+  }
+
+  private static Map<String, List<String>> countryAliases(Config c) {
+    Map<String, List<String>> aliases = new TreeMap<>();
+    ConfigObject obj = c.getObject("country-aliases");
+    for (String code : obj.keySet()) {
+      if (!Set.of(Locale.getISOCountries()).contains(code)) {
+        throw new SettingsException("tradelake.country-aliases: " + code + " is not an ISO 3166 alpha-2 code");
+      }
+      aliases.put(code, List.copyOf(obj.toConfig().getStringList(code)));
+    }
+    return aliases;
+  }
+
+  private static Map<String, SourceLayout> layouts(Config c) {
+    Map<String, SourceLayout> layouts = new TreeMap<>();
+    if (!c.hasPath("layouts")) {
+      return layouts;
+    }
+    ConfigObject obj = c.getObject("layouts");
+    for (String name : obj.keySet()) {
+      layouts.put(name, layout(name, obj.toConfig().getConfig("\"" + name + "\"")));
+    }
+    return layouts;
+  }
+
+  private static SourceLayout layout(String name, Config l) {
+    String where = "tradelake.layouts." + name;
+    if (!name.matches("[A-Za-z0-9_.-]+")) {
+      throw new SettingsException(where + ": a layout name is also a folder name: letters, digits, '.', '-', '_'");
+    }
+    SourceLayout.Format format;
+    try {
+      format = SourceLayout.Format.valueOf(l.getString("format").toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException(where + ".format must be csv or jsonl, got " + l.getString("format"));
+    }
+    List<String> columns = l.hasPath("columns") ? l.getStringList("columns") : List.of();
+    String schema = l.hasPath("schema") ? l.getString("schema") : "";
+    if (format == SourceLayout.Format.CSV && columns.isEmpty()) {
+      throw new SettingsException(where + ": a csv layout needs its columns");
+    }
+    if (format == SourceLayout.Format.JSONL && schema.isBlank()) {
+      throw new SettingsException(where + ": a jsonl layout needs its schema");
+    }
+    String encoding = l.hasPath("encoding") ? l.getString("encoding") : "UTF-8";
+    if (!encoding.equalsIgnoreCase("UTF-8")) {
+      throw new SettingsException(where + ".encoding: only UTF-8 is read, got " + encoding);
+    }
+    Map<String, FieldSource> fields = new LinkedHashMap<>();
+    ConfigObject fieldObj = l.getObject("fields");
+    for (String field : fieldObj.keySet()) {
+      if (!SourceLayout.CANONICAL_FIELDS.contains(field)) {
+        throw new SettingsException(where + ".fields: unknown canonical field " + field
+            + " (known: " + String.join(", ", SourceLayout.CANONICAL_FIELDS) + ")");
+      }
+      fields.put(field, fieldSource(where + ".fields." + field, fieldObj.get(field)));
+    }
+    if (!fields.containsKey("event_id")) {
+      throw new SettingsException(where + ".fields: event_id must be mapped");
+    }
+    List<String> patterns = l.hasPath("timestamp-patterns") ? l.getStringList("timestamp-patterns") : List.of();
+    String tz = l.hasPath("time-zone") ? zone(l.getString("time-zone"), "layouts." + name + ".time-zone") : "UTC";
+    return new SourceLayout(name, format,
+        l.hasPath("delimiter") ? l.getString("delimiter") : ",",
+        l.hasPath("quote") ? l.getString("quote") : "\"",
+        l.hasPath("header") && l.getBoolean("header"),
+        List.copyOf(columns), schema, Map.copyOf(fields), List.copyOf(patterns), tz);
+  }
+
+  private static FieldSource fieldSource(String where, ConfigValue v) {
+    if (v.valueType() == ConfigValueType.STRING) {
+      return new FieldSource(FieldSource.Kind.COLUMN, (String) v.unwrapped());
+    }
+    if (v.valueType() == ConfigValueType.OBJECT) {
+      Config f = ((ConfigObject) v).toConfig();
+      if (f.hasPath("column")) {
+        return new FieldSource(FieldSource.Kind.COLUMN, f.getString("column"));
+      }
+      if (f.hasPath("constant")) {
+        return new FieldSource(FieldSource.Kind.CONSTANT, f.getString("constant"));
+      }
+      if (f.hasPath("expr")) {
+        return new FieldSource(FieldSource.Kind.EXPRESSION, f.getString("expr"));
+      }
+    }
+    throw new SettingsException(where + ": expected a column name, { column = … }, { constant = … } or { expr = … }");
+  }
+
+  private static Map<String, String> sparkConf(Config c) {
+    Map<String, String> conf = new TreeMap<>();
+    ConfigObject obj = c.getObject("spark");
+    for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
+      conf.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+    }
+    return conf;
+  }
+}

@@ -1,0 +1,80 @@
+package io.tradelake.ingest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+/**
+ * Lists the landing area's files by layout and day. Listing runs on the driver: its memory grows with
+ * the number of files, never with their content.
+ */
+public final class LandingArea {
+
+  /** What the listing found: files to consider, and folders it could not place (reported, not read). */
+  public record Listing(List<RawFile> files, List<String> unplaced) {}
+
+  private LandingArea() {}
+
+  public static Listing list(String root, Collection<String> layouts, Configuration hadoopConf) {
+    try {
+      Path rootPath = new Path(root);
+      FileSystem fs = rootPath.getFileSystem(hadoopConf);
+      if (!fs.exists(rootPath)) {
+        throw new IllegalArgumentException("input folder does not exist: " + root);
+      }
+      List<RawFile> files = new ArrayList<>();
+      List<String> unplaced = new ArrayList<>();
+      for (FileStatus layoutDir : fs.listStatus(rootPath)) {
+        String layout = layoutDir.getPath().getName();
+        if (hidden(layout)) {
+          continue;
+        }
+        if (!layoutDir.isDirectory() || !layouts.contains(layout)) {
+          unplaced.add(layoutDir.getPath().toString() + " (no layout named '" + layout + "')");
+          continue;
+        }
+        for (FileStatus dayDir : fs.listStatus(layoutDir.getPath())) {
+          String dayName = dayDir.getPath().getName();
+          if (hidden(dayName)) {
+            continue;
+          }
+          LocalDate day = parseDay(dayName);
+          if (!dayDir.isDirectory() || day == null) {
+            unplaced.add(dayDir.getPath().toString() + " (not a yyyy-mm-dd day folder)");
+            continue;
+          }
+          for (FileStatus f : fs.listStatus(dayDir.getPath())) {
+            if (f.isFile() && !hidden(f.getPath().getName())) {
+              files.add(new RawFile(layout, day, f.getPath().toString(), f.getLen(), f.getModificationTime()));
+            }
+          }
+        }
+      }
+      files.sort(Comparator.comparing(RawFile::path));
+      return new Listing(List.copyOf(files), List.copyOf(unplaced));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list input folder " + root + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean hidden(String name) {
+    return name.startsWith(".") || name.startsWith("_");
+  }
+
+  private static LocalDate parseDay(String name) {
+    try {
+      return name.matches("\\d{4}-\\d{2}-\\d{2}") ? LocalDate.parse(name) : null;
+    } catch (DateTimeParseException e) {
+      return null;
+    }
+  }
+}

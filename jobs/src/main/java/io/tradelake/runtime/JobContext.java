@@ -1,0 +1,21 @@
+package io.tradelake.runtime;
+
+import io.tradelake.config.Settings;
+import io.tradelake.table.Tables;
+import java.time.Clock;
+import java.time.Instant;
+import org.apache.spark.sql.SparkSession;
+
+/** What a job needs: the session, the settings, where the tables are, and the run it belongs to. */
+public record JobContext(SparkSession spark, Settings settings, Tables tables, String runId, Instant startedAt) {
+
+  public static JobContext create(SparkSession spark, Settings settings, String runId, Clock clock) {
+    return new JobContext(spark, settings, Tables.at(settings.warehouse(), spark), runId, clock.instant());
+  }
+
+  /** Names the Spark work that follows, so the Spark UI reads like the pipeline. */
+  public void describe(String stage, String step) {
+    spark.sparkContext().setJobGroup("tradelake-" + stage, "tradelake " + stage + " (" + runId + ")", false);
+    spark.sparkContext().setJobDescription(stage + ": " + step);
+  }
+}

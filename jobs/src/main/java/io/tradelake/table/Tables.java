@@ -1,0 +1,88 @@
+package io.tradelake.table;
+
+import io.delta.tables.DeltaTable;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/** The warehouse: where each Delta table lives, and the few ways TradeLake reads and writes them. */
+public final class Tables {
+
+  public static final String BRONZE = "bronze_events";
+  public static final String INGEST_LOG = "ingest_log";
+  public static final String SILVER = "silver_events";
+  public static final String QUARANTINE = "quarantine";
+  public static final String GROWTH_BY_MARKET = "growth_by_market";
+  public static final String YOUTH_CHANNEL = "youth_consumption_channel";
+  public static final String MARKET_FEATURES = "market_features";
+  public static final String MARKET_CLUSTERS = "market_clusters";
+  public static final String MARKET_CLUSTER_PROFILES = "market_cluster_profiles";
+  public static final String MODEL_RUNS = "model_runs";
+  public static final String RUN_METRICS = "run_metrics";
+
+  private final String root;
+  private final SparkSession spark;
+
+  private Tables(String root, SparkSession spark) {
+    this.root = root;
+    this.spark = spark;
+  }
+
+  /** A warehouse root; a path without a scheme is taken relative to the working directory. */
+  public static Tables at(String warehouse, SparkSession spark) {
+    return new Tables(absolute(warehouse), spark);
+  }
+
+  public static String absolute(String location) {
+    URI uri = URI.create(location.replace(" ", "%20"));
+    if (uri.getScheme() != null && uri.getScheme().length() > 1) {
+      return location;
+    }
+    return Path.of(location).toAbsolutePath().normalize().toString();
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public String modelPath(String model, String runId) {
+    return root + "/models/" + model + "/" + runId;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  public Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** Replaces the table's content (and schema) in one Delta commit; returns the rows written. */
+  public long overwrite(Dataset<Row> rows, String table, String... partitionBy) {
+    rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+        .partitionBy(partitionBy).save(path(table));
+    return lastCommitOutputRows(table);
+  }
+
+  /** Appends in one Delta commit; returns the rows written. */
+  public long append(Dataset<Row> rows, String table, String... partitionBy) {
+    rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
+    return lastCommitOutputRows(table);
+  }
+
+  /** Rows written by the table's latest commit, from Delta's own operation metrics (no re-read of data). */
+  public long lastCommitOutputRows(String table) {
+    List<Row> last = DeltaTable.forPath(spark, path(table)).history(1)
+        .selectExpr("operationMetrics['numOutputRows'] AS n").collectAsList();
+    String n = last.isEmpty() ? null : last.get(0).getString(0);
+    return n == null ? 0L : Long.parseLong(n);
+  }
+}
