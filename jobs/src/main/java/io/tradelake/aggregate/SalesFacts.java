@@ -18,9 +18,10 @@ public final class SalesFacts {
   private SalesFacts() {}
 
   public static Dataset<Row> from(Dataset<Row> silver) {
-    Dataset<Row> cancelled = silver.where(col("event_type").equalTo("CANCEL")).select("order_id").distinct();
+    Dataset<Row> cancelled = silver.where(col("event_type").equalTo("CANCEL"))
+        .select(col("order_id").as("cancelled_order_id")).distinct();
     Dataset<Row> sales = silver.where(col("event_type").equalTo("ORDER"))
-        .join(cancelled, silver.col("order_id").equalTo(cancelled.col("order_id")), "left_anti")
+        .join(cancelled, col("order_id").equalTo(col("cancelled_order_id")), "left_anti")
         .select(common(col("order_id"), col("buyer_id"), col("reporting_value"), lit(0)));
     Dataset<Row> refunds = silver.where(col("event_type").equalTo("REFUND"))
         .select(common(lit(null), lit(null), lit(0), col("reporting_value")));

@@ -19,7 +19,7 @@ public final class ConfigPrinter {
         masked = masked.withValue(e.getKey(), ConfigValueFactory.fromAnyRef("****"));
       }
     }
-    return masked.root().render(ConfigRenderOptions.concise().setFormatted(true).setJson(false));
+    return masked.root().render(ConfigRenderOptions.concise().setFormatted(false).setJson(false));
   }
 
   static boolean isSecret(String key) {
