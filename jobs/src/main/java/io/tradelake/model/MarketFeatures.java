@@ -13,7 +13,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /**
  * growth_by_market → one row per market and direction with its growth profile: size, typical half-year
@@ -32,7 +31,7 @@ public final class MarketFeatures {
         .where(col("period_type").equalTo("half")
             .and(col("direction").isin(EventClassifier.EXPORT, EventClassifier.IMPORT))
             .and(col("market").notEqual("ALL")))
-        .withColumn("latest_half", max("period_start").over(Window.partitionBy()));
+        .transform(h -> h.crossJoin(h.agg(max("period_start").as("latest_half"))));
     Column latest = col("period_start").equalTo(col("latest_half"));
     return halves.groupBy("market", "direction")
         .agg(

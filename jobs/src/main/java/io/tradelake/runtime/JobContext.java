@@ -5,9 +5,13 @@ import io.tradelake.table.Tables;
 import java.time.Clock;
 import java.time.Instant;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** What a job needs: the session, the settings, where the tables are, and the run it belongs to. */
 public record JobContext(SparkSession spark, Settings settings, Tables tables, String runId, Instant startedAt) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
 
   public static JobContext create(SparkSession spark, Settings settings, String runId, Clock clock) {
     return new JobContext(spark, settings, Tables.at(settings.warehouse(), spark), runId, clock.instant());
@@ -15,6 +19,7 @@ public record JobContext(SparkSession spark, Settings settings, Tables tables, S
 
   /** Names the Spark work that follows, so the Spark UI reads like the pipeline. */
   public void describe(String stage, String step) {
+    LOG.info("{}: {}", stage, step);
     spark.sparkContext().setJobGroup("tradelake-" + stage, "tradelake " + stage + " (" + runId + ")", false);
     spark.sparkContext().setJobDescription(stage + ": " + step);
   }

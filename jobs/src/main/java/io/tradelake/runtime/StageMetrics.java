@@ -18,7 +18,7 @@ public record StageMetrics(
     long durationMs) {
 
   public StageMetrics {
-    ruleCounts = Map.copyOf(new TreeMap<>(ruleCounts));
+    ruleCounts = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(ruleCounts));
   }
 
   public static StageMetrics passThrough(String stage, String table, long rowsIn, long rowsOut, long durationMs) {

@@ -1,0 +1,110 @@
+package io.tradelake.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tradelake.testing.SparkTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line's contract: help everywhere, exit codes, and one-line causes for bad input or config. */
+@SparkTest
+class CommandLineTest {
+
+  record Result(int exit, String out, String err) {}
+
+  static Result execute(SparkSession spark, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    CommandLine cli = TradeLake.commandLine(SessionLifecycle.shared(spark),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    StringWriter help = new StringWriter();
+    cli.setOut(new PrintWriter(help));
+    cli.setErr(new PrintWriter(err));
+    int exit = cli.execute(args);
+    return new Result(exit, help + out.toString(StandardCharsets.UTF_8), err.toString());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ingest", "clean", "aggregate", "model", "run"})
+  void everyCommandHasHelp(String command, SparkSession spark) {
+    Result r = execute(spark, command, "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("Usage: tradelake " + command, "--env", "--config", "--conf", "--input",
+        "--warehouse");
+  }
+
+  @Test
+  void topLevelHelpListsTheCommands(SparkSession spark) {
+    Result r = execute(spark, "--help");
+    assertThat(r.exit()).isZero();
+    assertThat(r.out()).contains("ingest", "clean", "aggregate", "model", "run");
+  }
+
+  @Test
+  void unknownEnvironmentFailsWithOneLine(SparkSession spark) {
+    Result r = execute(spark, "ingest", "--env", "nosuchenv");
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err().strip()).contains("unknown env 'nosuchenv'").doesNotContain("\n");
+  }
+
+  @Test
+  void malformedOverrideFailsWithOneLine(SparkSession spark) {
+    Result r = execute(spark, "clean", "--conf", "no-equals-sign");
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err().strip()).contains("malformed --conf 'no-equals-sign'").doesNotContain("\n");
+  }
+
+  @Test
+  void badSettingValueIsNamed(SparkSession spark) {
+    Result r = execute(spark, "aggregate", "--conf", "reporting-time-zone=Mars/Olympus");
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err()).contains("reporting-time-zone", "Mars/Olympus");
+  }
+
+  @Test
+  void missingInputFolderFailsBeforeWritingAnything(SparkSession spark, @TempDir Path dir) {
+    Path warehouse = dir.resolve("wh");
+    Result r = execute(spark, "ingest", "--input", dir.resolve("nope").toString(), "--warehouse",
+        warehouse.toString());
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err()).contains("input folder does not exist");
+    assertThat(Files.exists(warehouse)).isFalse();
+  }
+
+  @Test
+  void aLayoutWithABrokenExpressionInAUserConfigFailsBeforeReading(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path conf = dir.resolve("extra.conf");
+    Files.writeString(conf, """
+        tradelake.layouts.broken {
+          format = csv
+          columns = [a, b]
+          fields { event_id = a, quantity = { expr = "no_such(b)" } }
+        }
+        """);
+    Files.createDirectories(dir.resolve("in"));
+    Result r = execute(spark, "ingest", "--config", conf.toString(), "--input", dir.resolve("in").toString(),
+        "--warehouse", dir.resolve("wh").toString());
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err()).contains("layout broken");
+    assertThat(Files.exists(dir.resolve("wh"))).isFalse();
+  }
+
+  @Test
+  void cleanWithoutBronzeSaysWhatToRunFirst(SparkSession spark, @TempDir Path dir) {
+    Result r = execute(spark, "clean", "--warehouse", dir.toString());
+    assertThat(r.exit()).isEqualTo(TradeLake.FAILED);
+    assertThat(r.err()).contains("run ingest first");
+  }
+}
