@@ -1,6 +1,7 @@
 package io.tradelake.cli;
 
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.table.Tables;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Map;
@@ -23,5 +24,6 @@ final class RunSummary {
       }
     }
     out.printf("elapsed %.1f s%n", elapsedMs / 1000.0);
+    out.printf("tables (Delta) are under %s/ — e.g. %s/%s%n", warehouse, warehouse, Tables.GROWTH_BY_MARKET);
   }
 }
