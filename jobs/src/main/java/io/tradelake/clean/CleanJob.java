@@ -69,11 +69,13 @@ public final class CleanJob implements Job {
         }
       }
       ctx.describe(NAME, "write silver");
-      long rowsOut = ctx.tables().overwrite(silver(labeled.where(col("outcome").equalTo(SILVER)), ctx.runId()),
+      Pseudonymizer ids = new Pseudonymizer(s.pseudonymKey());
+      long rowsOut = ctx.tables().overwrite(silver(labeled.where(col("outcome").equalTo(SILVER)), ctx.runId(), ids),
           Tables.SILVER, "event_year");
       ctx.describe(NAME, "write quarantine");
       long quarantined = ctx.tables().overwrite(
-          quarantine(labeled.where(col("outcome").equalTo(QUARANTINED)), ctx.runId()), Tables.QUARANTINE, "rule");
+          quarantine(labeled.where(col("outcome").equalTo(QUARANTINED)), ctx.runId(), ids), Tables.QUARANTINE,
+          "rule");
       return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, rowsOut, quarantined, duplicates, ruleCounts,
           System.currentTimeMillis() - start));
     } finally {
@@ -101,8 +103,11 @@ public final class CleanJob implements Job {
             .otherwise(lit(SILVER)));
   }
 
-  /** The silver row: typed values, the value in the reporting currency, and lineage back to bronze. */
-  public static Dataset<Row> silver(Dataset<Row> good, String runId) {
+  /**
+   * The silver row: typed values, the value in the reporting currency, and lineage back to bronze. Buyer ids
+   * are pseudonymised: raw ids stay in bronze.
+   */
+  public static Dataset<Row> silver(Dataset<Row> good, String runId, Pseudonymizer ids) {
     Column priced = col("event_type_t").isin("ORDER", "REFUND");
     Column localValue = col("quantity_t").cast("decimal(12,0)").multiply(col("unit_price_t"));
     return good.select(
@@ -114,7 +119,7 @@ public final class CleanJob implements Job {
         year(col("event_date")).as("event_year"),
         col("platform"),
         col("channel"),
-        col("buyer_id_t").as("buyer_id"),
+        ids.pseudonym(col("buyer_id_t")).as("buyer_id"),
         col("buyer_country_iso").as("buyer_country"),
         col("birth_year_t").as("buyer_birth_year"),
         col("buyer_age"),
@@ -136,8 +141,11 @@ public final class CleanJob implements Job {
         lit(runId).as("clean_run_id"));
   }
 
-  /** The quarantine row: the rule, what was seen, the raw line and where it came from. */
-  public static Dataset<Row> quarantine(Dataset<Row> bad, String runId) {
+  /**
+   * The quarantine row: the rule, what was seen and where it came from. The raw line itself stays in bronze
+   * (same source_file and line_number), because it carries the raw buyer id; here that id is pseudonymised.
+   */
+  public static Dataset<Row> quarantine(Dataset<Row> bad, String runId, Pseudonymizer ids) {
     List<Column> cols = new ArrayList<>(List.of(
         col("quarantine_rule").as("rule"),
         col("quarantine_detail").as("detail"),
@@ -145,9 +153,9 @@ public final class CleanJob implements Job {
         col("layout"),
         col("source_file"),
         col("source_day"),
-        col("line_number"),
-        col("raw_line")));
-    SourceLayout.CANONICAL_FIELDS.forEach(f -> cols.add(col(f)));
+        col("line_number")));
+    SourceLayout.CANONICAL_FIELDS.forEach(f ->
+        cols.add(f.equals("buyer_id") ? ids.pseudonym(EventTyper.blankToNull(col(f))).as(f) : col(f)));
     cols.add(col("ingest_run_id"));
     cols.add(lit(runId).as("clean_run_id"));
     return bad.select(cols.toArray(Column[]::new));

@@ -35,6 +35,7 @@ public record Settings(
     Map<String, SourceLayout> layouts,
     Youth youth,
     MarketModel marketModel,
+    String pseudonymKey,
     Map<String, String> spark) {
 
   public record Rules(long maxQuantity, long maxUnitPrice, LocalDate minEventDate, int maxDaysInFuture,
@@ -47,6 +48,11 @@ public record Settings(
   private static final Set<String> DIRECTIONS = Set.of("EXPORT", "IMPORT", "TOTAL");
 
   public static Settings from(Config root) {
+    return from(root, System::getenv);
+  }
+
+  /** @param env how environment variables are read (secrets come only from there, or a local dev key) */
+  public static Settings from(Config root, java.util.function.Function<String, String> env) {
     try {
       Config c = root.getConfig("tradelake");
       Config agg = c.getConfig("aggregate");
@@ -71,6 +77,7 @@ public record Settings(
               youth.getInt("min-age"), youth.getInt("max-age")),
           new MarketModel(markets.getInt("k-min"), markets.getInt("k-max"), markets.getLong("seed"),
               markets.getInt("max-iter")),
+          pseudonymKey(c, env),
           sparkConf(c));
       if (s.marketModel.kMin() < 2 || s.marketModel.kMax() < s.marketModel.kMin()) {
         throw new SettingsException("model.markets: need 2 <= k-min <= k-max");
@@ -87,7 +94,32 @@ public record Settings(
   public Settings withInput(String newInput) {
     return new Settings(newInput, warehouse, reportingCurrency, reportingCountry, reportingTimeZone, fxRatesFile,
         fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
-        spark);
+        pseudonymKey, spark);
+  }
+
+  @Override
+  public String toString() {
+    return "Settings[input=" + input + ", warehouse=" + warehouse + ", pseudonymKey=****]";
+  }
+
+  /**
+   * The key buyer ids are pseudonymised with: from the environment variable named by
+   * {@code privacy.key-env}; an environment may instead allow a fixed development key (conf/local.conf does).
+   */
+  private static String pseudonymKey(Config c, java.util.function.Function<String, String> env) {
+    String var = c.getString("privacy.key-env");
+    String fromEnv = env.apply(var);
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return fromEnv;
+    }
+    String devKey = c.getString("privacy.dev-key");
+    if (!devKey.isBlank()) {
+      org.slf4j.LoggerFactory.getLogger(Settings.class).warn(
+          "{} is not set: buyer ids are pseudonymised with this environment's fixed development key", var);
+      return devKey;
+    }
+    throw new SettingsException("environment variable " + var + " is not set: it holds the key buyer ids are "
+        + "pseudonymised with (only the local env has a development key)");
   }
 
   private static String nonBlank(Config c, String key) {

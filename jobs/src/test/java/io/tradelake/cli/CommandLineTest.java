@@ -102,6 +102,15 @@ class CommandLineTest {
   }
 
   @Test
+  void anEnvironmentWithoutADevKeyNeedsTheHmacKeyVariable(SparkSession spark) {
+    // cluster.conf has no development key; the test JVM does not set TRADELAKE_HMAC_KEY.
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TRADELAKE_HMAC_KEY") == null);
+    Result r = execute(spark, "clean", "--env", "cluster", "--conf", "input=x", "--conf", "warehouse=y");
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err()).contains("TRADELAKE_HMAC_KEY is not set");
+  }
+
+  @Test
   void cleanWithoutBronzeSaysWhatToRunFirst(SparkSession spark, @TempDir Path dir) {
     Result r = execute(spark, "clean", "--warehouse", dir.toString());
     assertThat(r.exit()).isEqualTo(TradeLake.FAILED);

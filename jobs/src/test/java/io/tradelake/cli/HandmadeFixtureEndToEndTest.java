@@ -159,6 +159,17 @@ class HandmadeFixtureEndToEndTest {
   }
 
   @Test
+  void noRawBuyerIdLeavesBronze() {
+    for (String table : List.of(Tables.SILVER, Tables.QUARANTINE)) {
+      assertThat(sorted(tables.read(table).where("buyer_id IS NOT NULL").select("buyer_id")))
+          .isNotEmpty()
+          .allSatisfy(id -> assertThat(id).matches("[0-9a-f]{64}"));
+    }
+    assertThat(tables.read(Tables.QUARANTINE).columns()).doesNotContain("raw_line");
+    assertThat(sorted(tables.read(Tables.BRONZE).where("event_id = 's1'").select("buyer_id"))).containsExactly("B1");
+  }
+
+  @Test
   void marketsAreClusteredAndTheModelIsSaved() throws Exception {
     Dataset<Row> clusters = tables.read(Tables.MARKET_CLUSTERS);
     assertThat(sorted(clusters, "market", "direction")).containsExactly(
