@@ -57,15 +57,35 @@ public final class IngestJob implements Job {
     if (!plan.changed().isEmpty()) {
       ruleCounts.put("changed_file_skipped", (long) plan.changed().size());
     }
-    if (plan.fresh().isEmpty()) {
-      return List.of(new StageMetrics(NAME, Tables.BRONZE, 0, 0, 0, 0, ruleCounts,
-          System.currentTimeMillis() - start));
+    long[] inOut = {0, 0};
+    if (!plan.pending().isEmpty()) {
+      LOG.warn("ingest: batch {} ({} files) was logged but never reached bronze (interrupted run): completing it",
+          plan.lastBatch(), plan.pending().size());
+      add(inOut, ingestBatch(ctx, plan.lastBatch(), plan.pending(), false));
     }
+    if (!plan.fresh().isEmpty()) {
+      add(inOut, ingestBatch(ctx, plan.lastBatch() + 1, plan.fresh(), true));
+    }
+    return List.of(new StageMetrics(NAME, Tables.BRONZE, inOut[0], inOut[1], 0, 0, ruleCounts,
+        System.currentTimeMillis() - start));
+  }
 
-    Map<String, List<String>> pathsByLayout = plan.fresh().stream().collect(Collectors.groupingBy(
+  private static void add(long[] total, long[] part) {
+    total[0] += part[0];
+    total[1] += part[1];
+  }
+
+  /**
+   * One batch: count each file's lines, log the files (when new), then append their lines to bronze under
+   * Delta transaction (tradelake-ingest, batch), so a batch reaches bronze at most once however often it
+   * is retried. Returns {lines read, rows written}.
+   */
+  private long[] ingestBatch(JobContext ctx, long batch, List<RawFile> files, boolean log) {
+    Map<String, SourceLayout> layouts = ctx.settings().layouts();
+    Map<String, List<String>> pathsByLayout = files.stream().collect(Collectors.groupingBy(
         RawFile::layout, TreeMap::new, Collectors.mapping(RawFile::path, Collectors.toList())));
 
-    ctx.describe(NAME, "count lines of new files");
+    ctx.describe(NAME, "count lines of batch " + batch + " (" + files.size() + " files)");
     Map<String, Long> linesByFile = new HashMap<>();
     List<Dataset<Row>> parts = new ArrayList<>();
     for (Map.Entry<String, List<String>> e : pathsByLayout.entrySet()) {
@@ -77,22 +97,22 @@ public final class IngestJob implements Job {
       parts.add(lines.transform(RawLines::numbered).transform(parser::parse));
     }
     long rowsIn = linesByFile.values().stream().mapToLong(Long::longValue).sum();
-
-    ctx.describe(NAME, "write bronze");
+    if (log) {
+      ctx.describe(NAME, "log batch " + batch);
+      IngestLog.record(ctx, batch, files, linesByFile);
+    }
+    ctx.describe(NAME, "write batch " + batch + " to bronze");
     Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()
-        .transform(d -> withRunColumns(d, ctx.runId(), Timestamp.from(ctx.startedAt())));
-    long rowsOut = ctx.tables().append(bronze, Tables.BRONZE);
-
-    ctx.describe(NAME, "record ingested files");
-    IngestLog.record(ctx, plan.fresh(), linesByFile);
-    return List.of(new StageMetrics(NAME, Tables.BRONZE, rowsIn, rowsOut, 0, 0, ruleCounts,
-        System.currentTimeMillis() - start));
+        .transform(d -> withRunColumns(d, ctx.runId(), batch, Timestamp.from(ctx.startedAt())));
+    long rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
+    return new long[] {rowsIn, rowsOut};
   }
 
   /** Adds the run's identity and the day folder the file was landed in. */
-  static Dataset<Row> withRunColumns(Dataset<Row> parsed, String runId, Timestamp ingestedAt) {
+  static Dataset<Row> withRunColumns(Dataset<Row> parsed, String runId, long batch, Timestamp ingestedAt) {
     List<Column> cols = new ArrayList<>(List.of(
         lit(runId).as("ingest_run_id"),
+        lit(batch).as("ingest_batch"),
         lit(ingestedAt).as("ingested_at"),
         col("layout"),
         col("source_file"),

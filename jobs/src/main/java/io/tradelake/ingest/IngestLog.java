@@ -1,5 +1,7 @@
 package io.tradelake.ingest;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.tradelake.runtime.JobContext;
 import io.tradelake.table.Tables;
 import java.sql.Date;
@@ -23,21 +25,40 @@ public final class IngestLog {
       .add("size_bytes", DataTypes.LongType, false)
       .add("modification_time", DataTypes.TimestampType, false)
       .add("lines", DataTypes.LongType, false)
+      .add("batch", DataTypes.LongType, false)
       .add("ingest_run_id", DataTypes.StringType, false)
       .add("ingested_at", DataTypes.TimestampType, false);
 
-  /** Files split by what the log knows of them. */
-  public record Plan(List<RawFile> fresh, List<RawFile> seen, List<RawFile> changed) {}
+  /**
+   * Files split by what the log knows of them. {@code pending} are the files of the last logged batch when
+   * that batch never reached bronze (its run was interrupted between the two commits): they are ingested
+   * again under the same batch number, which Delta's transaction id makes idempotent.
+   */
+  public record Plan(List<RawFile> fresh, List<RawFile> seen, List<RawFile> changed, long lastBatch,
+      List<RawFile> pending) {}
 
   private IngestLog() {}
 
   public static Plan plan(JobContext ctx, List<RawFile> listed) {
     Map<String, Row> known = new HashMap<>();
+    long lastBatch = 0;
+    List<RawFile> lastBatchFiles = new ArrayList<>();
+    long lastBatchLines = 0;
     if (ctx.tables().exists(Tables.INGEST_LOG)) {
       // One row per file ever ingested: bounded by the number of files, not by their content.
-      for (Row r : ctx.tables().read(Tables.INGEST_LOG)
-          .select("file_path", "size_bytes", "modification_time").collectAsList()) {
+      List<Row> rows = ctx.tables().read(Tables.INGEST_LOG)
+          .select("file_path", "size_bytes", "modification_time", "layout", "source_day", "lines", "batch")
+          .collectAsList();
+      for (Row r : rows) {
         known.put(r.getString(0), r);
+        lastBatch = Math.max(lastBatch, r.getLong(6));
+      }
+      for (Row r : rows) {
+        if (r.getLong(6) == lastBatch) {
+          lastBatchFiles.add(new RawFile(r.getString(3), r.getDate(4).toLocalDate(), r.getString(0), r.getLong(1),
+              r.getTimestamp(2).getTime()));
+          lastBatchLines += r.getLong(5);
+        }
       }
     }
     List<RawFile> fresh = new ArrayList<>();
@@ -53,15 +74,24 @@ public final class IngestLog {
         changed.add(f);
       }
     }
-    return new Plan(List.copyOf(fresh), List.copyOf(seen), List.copyOf(changed));
+    boolean landed = lastBatch == 0 || lastBatchLines == 0 || batchInBronze(ctx, lastBatch);
+    return new Plan(List.copyOf(fresh), List.copyOf(seen), List.copyOf(changed), lastBatch,
+        landed ? List.of() : List.copyOf(lastBatchFiles));
   }
 
-  public static void record(JobContext ctx, List<RawFile> files, Map<String, Long> linesByFile) {
+  private static boolean batchInBronze(JobContext ctx, long batch) {
+    // Delta skips files by the batch column's min/max statistics: this reads almost nothing.
+    return ctx.tables().exists(Tables.BRONZE)
+        && !ctx.tables().read(Tables.BRONZE).where(col("ingest_batch").equalTo(batch)).limit(1).isEmpty();
+  }
+
+  /** Logs a batch's files before its lines are written to bronze: the intent a rerun completes. */
+  public static void record(JobContext ctx, long batch, List<RawFile> files, Map<String, Long> linesByFile) {
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(ctx.startedAt());
     for (RawFile f : files) {
       rows.add(RowFactory.create(f.path(), f.layout(), Date.valueOf(f.day()), f.size(),
-          new Timestamp(f.modificationTime()), linesByFile.getOrDefault(f.path(), 0L), ctx.runId(), now));
+          new Timestamp(f.modificationTime()), linesByFile.getOrDefault(f.path(), 0L), batch, ctx.runId(), now));
     }
     ctx.tables().append(ctx.spark().createDataFrame(rows, SCHEMA).coalesce(1), Tables.INGEST_LOG);
   }

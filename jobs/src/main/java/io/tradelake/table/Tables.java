@@ -78,6 +78,21 @@ public final class Tables {
     return lastCommitOutputRows(table);
   }
 
+  /**
+   * Appends under a Delta application transaction: a retry with the same (appId, version) is skipped by
+   * Delta, so the rows land exactly once. Returns the rows written by this call (0 when skipped).
+   */
+  public long appendOnce(Dataset<Row> rows, String table, String appId, long version) {
+    long before = exists(table) ? latestVersion(table) : -1;
+    rows.write().format("delta").mode(SaveMode.Append)
+        .option("txnAppId", appId).option("txnVersion", version).save(path(table));
+    return latestVersion(table) == before ? 0L : lastCommitOutputRows(table);
+  }
+
+  private long latestVersion(String table) {
+    return DeltaTable.forPath(spark, path(table)).history(1).select("version").first().getLong(0);
+  }
+
   /** Rows written by the table's latest commit, from Delta's own operation metrics (no re-read of data). */
   public long lastCommitOutputRows(String table) {
     List<Row> last = DeltaTable.forPath(spark, path(table)).history(1)

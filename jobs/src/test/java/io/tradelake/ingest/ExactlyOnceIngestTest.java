@@ -1,0 +1,103 @@
+package io.tradelake.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tradelake.config.ConfigLoader;
+import io.tradelake.config.Settings;
+import io.tradelake.runtime.JobContext;
+import io.tradelake.runtime.StageMetrics;
+import io.tradelake.table.Tables;
+import io.tradelake.testing.Rows;
+import io.tradelake.testing.SparkTest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A file reaches bronze exactly once: across reruns, new days, and a run interrupted between its commits. */
+@SparkTest
+class ExactlyOnceIngestTest {
+
+  static final String HEADER = "event_id,order_no,kind,created_at,shop,customer_id,customer_country,birth_year,"
+      + "merchant_country,category,qty,unit_price,ccy\n";
+
+  static JobContext context(SparkSession spark, Path input, Path warehouse) {
+    Settings s = Settings.from(ConfigLoader.load("local", Optional.empty(),
+        List.of("input=" + input, "warehouse=" + warehouse)));
+    return JobContext.create(spark, s, "test-" + System.nanoTime(), Clock.systemUTC());
+  }
+
+  static void day(Path input, String day, String... lines) throws Exception {
+    Path dir = Files.createDirectories(input.resolve("shopline-csv").resolve(day));
+    Files.writeString(dir.resolve("part.csv"), HEADER + String.join("\n", lines) + "\n");
+  }
+
+  static String line(String id) {
+    return id + ",O" + id + ",order,2019-03-01 10:00:00,Tmall Global,B1,CN,1990,JP,food,1,100,JPY";
+  }
+
+  @Test
+  void rerunsAndNewDaysAddOnlyNewFiles(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path input = dir.resolve("in");
+    JobContext ctx = context(spark, input, dir.resolve("wh"));
+    day(input, "2019-03-01", line("a"), line("b"));
+    assertThat(new IngestJob().run(ctx).get(0).rowsOut()).isEqualTo(3);
+    assertThat(new IngestJob().run(ctx).get(0).rowsIn()).isZero();
+    day(input, "2019-03-02", line("c"));
+    StageMetrics third = new IngestJob().run(ctx).get(0);
+    assertThat(third.rowsIn()).isEqualTo(2);
+    assertThat(Rows.sorted(ctx.tables().read(Tables.BRONZE).groupBy("ingest_batch").count()))
+        .containsExactly("1|3", "2|2");
+    assertThat(Rows.sorted(ctx.tables().read(Tables.INGEST_LOG), "batch", "lines"))
+        .containsExactly("1|3", "2|2");
+  }
+
+  @Test
+  void aBatchLoggedButNeverWrittenIsCompletedOnceByTheNextRun(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path input = dir.resolve("in");
+    JobContext ctx = context(spark, input, dir.resolve("wh"));
+    day(input, "2019-03-01", line("a"), line("b"));
+    // The interrupted run: its files were logged as batch 1, then the process died before bronze.
+    List<RawFile> files = LandingArea.list(input.toString(), List.of("shopline-csv"),
+        spark.sparkContext().hadoopConfiguration()).files();
+    IngestLog.record(ctx, 1, files, Map.of(files.get(0).path(), 3L));
+    day(input, "2019-03-02", line("c"));
+
+    StageMetrics rerun = new IngestJob().run(ctx).get(0);
+    assertThat(rerun.rowsIn()).isEqualTo(5);
+    assertThat(rerun.rowsOut()).isEqualTo(5);
+    assertThat(Rows.sorted(ctx.tables().read(Tables.BRONZE).groupBy("ingest_batch").count()))
+        .containsExactly("1|3", "2|2");
+    assertThat(new IngestJob().run(ctx).get(0).rowsIn()).isZero();
+    assertThat(ctx.tables().read(Tables.BRONZE).count()).isEqualTo(5);
+  }
+
+  @Test
+  void aRetriedAppendWithTheSameTransactionIsSkipped(SparkSession spark, @TempDir Path dir) {
+    Tables tables = Tables.at(dir.toString(), spark);
+    var rows = Rows.strings(spark, "x", Rows.row("1"), Rows.row("2"));
+    assertThat(tables.appendOnce(rows, "t", "app", 7)).isEqualTo(2);
+    assertThat(tables.appendOnce(rows, "t", "app", 7)).isZero();
+    assertThat(tables.appendOnce(rows, "t", "app", 8)).isEqualTo(2);
+    assertThat(tables.read("t").count()).isEqualTo(4);
+  }
+
+  @Test
+  void aFileChangedAfterIngestionIsReportedNotReread(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path input = dir.resolve("in");
+    JobContext ctx = context(spark, input, dir.resolve("wh"));
+    day(input, "2019-03-01", line("a"));
+    new IngestJob().run(ctx);
+    day(input, "2019-03-01", line("a"), line("b"));
+    StageMetrics again = new IngestJob().run(ctx).get(0);
+    assertThat(again.rowsIn()).isZero();
+    assertThat(again.ruleCounts()).containsEntry("changed_file_skipped", 1L);
+    assertThat(ctx.tables().read(Tables.BRONZE).count()).isEqualTo(2);
+  }
+}
