@@ -1,20 +1,33 @@
 package io.tradelake.aggregate;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.year;
 
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.table.BatchProgress;
 import io.tradelake.table.Tables;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Silver → the gold tables growth_by_market and youth_consumption_channel. */
+/**
+ * Silver → the gold tables growth_by_market and youth_consumption_channel. Incremental: only the years that
+ * new silver events touch are recomputed (a late CANCEL touches its order's year too); growth rates are then
+ * recomputed over the small table of cells. The first run, or one after the cells were lost, is a full build.
+ */
 public final class AggregateJob implements Job {
 
+  private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
   public static final String NAME = "aggregate";
 
   @Override
@@ -29,28 +42,79 @@ public final class AggregateJob implements Job {
       throw new IllegalStateException("no silver table at " + ctx.tables().path(Tables.SILVER) + ": run clean first");
     }
     Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
-    ctx.describe(NAME, "count silver events by type");
+    Row maxBatch = silver.agg(max("ingest_batch")).first();
+    BatchProgress progress = new BatchProgress(ctx, Tables.AGGREGATE_LOG);
+    boolean full = !ctx.tables().exists(Tables.GROWTH_CELLS) || !ctx.tables().exists(Tables.YOUTH_CHANNEL)
+        || progress.last().isEmpty();
+    BatchProgress.Range range = full
+        ? new BatchProgress.Range(0, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0), false)
+        : progress.next(maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
+    if (!full && range.isEmpty()) {
+      LOG.info("aggregate: no new silver batches since batch {}", range.from());
+      return List.of(StageMetrics.passThrough(NAME, Tables.GROWTH_BY_MARKET, 0, 0, System.currentTimeMillis() - start));
+    }
+    progress.started(range);
+    Dataset<Row> fresh = silver.where(col("ingest_batch").gt(range.from()).and(col("ingest_batch").leq(range.to())));
+
+    ctx.describe(NAME, "count new silver events by type");
     Map<String, Long> byType = new TreeMap<>();
-    for (Row r : silver.groupBy(col("event_type")).count().collectAsList()) {
-      byType.put("events_" + r.getString(0).toLowerCase(java.util.Locale.ROOT), r.getLong(1));
+    for (Row r : fresh.groupBy(col("event_type")).count().collectAsList()) {
+      byType.put("events_" + r.getString(0).toLowerCase(Locale.ROOT), r.getLong(1));
     }
     long rowsIn = byType.values().stream().mapToLong(Long::longValue).sum();
-    Dataset<Row> facts = SalesFacts.from(silver);
 
+    long growthCells;
+    long youthRows;
+    if (full) {
+      LOG.info("aggregate: full build from all silver events");
+      Dataset<Row> facts = SalesFacts.from(silver);
+      ctx.describe(NAME, "write growth cells (all years)");
+      growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
+      ctx.describe(NAME, "write youth_consumption_channel (all years)");
+      youthRows = ctx.tables().overwrite(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
+          Tables.YOUTH_CHANNEL, "period_type");
+    } else {
+      ctx.describe(NAME, "find years touched by new events");
+      List<Integer> years = touchedYears(fresh, silver);
+      LOG.info("aggregate: recomputing years {}", years);
+      String inYears = years.stream().map(String::valueOf).collect(Collectors.joining(", "));
+      Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver);
+      ctx.describe(NAME, "replace growth cells of " + inYears);
+      growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
+          "period_year IN (" + inYears + ")", "period_year");
+      ctx.describe(NAME, "replace youth_consumption_channel rows of " + inYears);
+      youthRows = ctx.tables().replaceWhere(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
+          Tables.YOUTH_CHANNEL, "year(period_start) IN (" + inYears + ")", "period_type");
+    }
     ctx.describe(NAME, "write growth_by_market");
-    long growthRows = ctx.tables().overwrite(GrowthByMarket.compute(facts), Tables.GROWTH_BY_MARKET, "period_type");
-    ctx.describe(NAME, "write youth_consumption_channel");
-    long youthRows = ctx.tables().overwrite(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
-        Tables.YOUTH_CHANNEL, "period_type");
+    long growthRows = ctx.tables().overwrite(
+        GrowthByMarket.withGrowth(ctx.tables().read(Tables.GROWTH_CELLS)), Tables.GROWTH_BY_MARKET, "period_type");
+    progress.done(range);
+
     long took = System.currentTimeMillis() - start;
-    // Aggregation consumes every silver event (a CANCEL by removing its order); the gold row counts are
-    // recorded beside the ledger.
+    // Aggregation consumes every new silver event (a CANCEL by removing its order); the gold rows written
+    // are recorded beside the ledger.
     Map<String, Long> growthCounts = new TreeMap<>(byType);
     growthCounts.put("gold_rows", growthRows);
+    growthCounts.put("cells_recomputed", growthCells);
     Map<String, Long> youthCounts = new TreeMap<>(byType);
-    youthCounts.put("gold_rows", youthRows);
+    youthCounts.put("gold_rows_recomputed", youthRows);
     return List.of(
         new StageMetrics(NAME, Tables.GROWTH_BY_MARKET, rowsIn, rowsIn, 0, 0, growthCounts, took),
         new StageMetrics(NAME, Tables.YOUTH_CHANNEL, rowsIn, rowsIn, 0, 0, youthCounts, took));
+  }
+
+  /**
+   * Years whose cells new events change: their own event years, and the years of orders a new CANCEL removes.
+   * A handful of values, whatever the data size.
+   */
+  static List<Integer> touchedYears(Dataset<Row> fresh, Dataset<Row> silver) {
+    Dataset<Row> cancelled = fresh.where(col("event_type").equalTo("CANCEL"))
+        .select(col("order_id").as("cancelled_order_id")).distinct();
+    Dataset<Row> cancelledOrderYears = silver.where(col("event_type").equalTo("ORDER"))
+        .join(cancelled, col("order_id").equalTo(col("cancelled_order_id")), "left_semi")
+        .select(year(col("event_date")).as("y"));
+    return fresh.select(year(col("event_date")).as("y")).union(cancelledOrderYears).distinct()
+        .as(Encoders.INT()).collectAsList().stream().sorted().toList();
   }
 }

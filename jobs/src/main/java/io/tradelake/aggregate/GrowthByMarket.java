@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
 
 import io.tradelake.clean.EventClassifier;
 import org.apache.spark.sql.Column;
@@ -32,12 +33,20 @@ public final class GrowthByMarket {
   private GrowthByMarket() {}
 
   public static Dataset<Row> compute(Dataset<Row> facts) {
+    return withGrowth(cells(facts));
+  }
+
+  /**
+   * The cells before growth: measures and share per period, direction and market, with {@code period_year}
+   * (the year a period lies in). Cells of one year depend only on that year's events.
+   */
+  public static Dataset<Row> cells(Dataset<Row> facts) {
     return facts.transform(GrowthByMarket::perOrderAndMonth)
         .transform(d -> Periods.expand(d, "month"))
         .transform(GrowthByMarket::rollUp)
         .transform(GrowthByMarket::measures)
         .transform(GrowthByMarket::withShare)
-        .transform(GrowthByMarket::withGrowth);
+        .withColumn("period_year", year(col("period_start")));
   }
 
   /** Order lines → orders: fewer rows to fan out over periods and roll-ups. */
@@ -73,7 +82,7 @@ public final class GrowthByMarket {
   }
 
   /** Growth against the same period a year earlier and against the previous period of the same type. */
-  static Dataset<Row> withGrowth(Dataset<Row> cells) {
+  public static Dataset<Row> withGrowth(Dataset<Row> cells) {
     Dataset<Row> base = cells.select(col("period_type"), col("direction"), col("market"), col("period_start"),
         col("gross_value").as("base_value"));
     return cells.as("c")

@@ -18,7 +18,16 @@ public final class SalesFacts {
   private SalesFacts() {}
 
   public static Dataset<Row> from(Dataset<Row> silver) {
-    Dataset<Row> cancelled = silver.where(col("event_type").equalTo("CANCEL"))
+    return from(silver, silver);
+  }
+
+  /**
+   * Facts of {@code events}, with cancellations looked up in {@code allEvents}: a cancel may come in a later
+   * year than its order.
+   */
+  public static Dataset<Row> from(Dataset<Row> events, Dataset<Row> allEvents) {
+    Dataset<Row> silver = events;
+    Dataset<Row> cancelled = allEvents.where(col("event_type").equalTo("CANCEL"))
         .select(col("order_id").as("cancelled_order_id")).distinct();
     Dataset<Row> sales = silver.where(col("event_type").equalTo("ORDER"))
         .join(cancelled, col("order_id").equalTo(col("cancelled_order_id")), "left_anti")

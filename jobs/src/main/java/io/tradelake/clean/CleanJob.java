@@ -2,6 +2,7 @@ package io.tradelake.clean;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
@@ -11,6 +12,7 @@ import io.tradelake.config.SourceLayout;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.table.BatchProgress;
 import io.tradelake.table.Tables;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -20,12 +22,16 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Bronze → silver (typed, converted, classified, deduplicated) and quarantine (each bad row, with its rule). */
 public final class CleanJob implements Job {
 
+  private static final Logger LOG = LoggerFactory.getLogger(CleanJob.class);
   public static final String NAME = "clean";
   static final String SILVER = "SILVER";
   static final String QUARANTINED = "QUARANTINED";
@@ -43,52 +49,83 @@ public final class CleanJob implements Job {
     if (!ctx.tables().exists(Tables.BRONZE)) {
       throw new IllegalStateException("no bronze table at " + ctx.tables().path(Tables.BRONZE) + ": run ingest first");
     }
+    ctx.describe(NAME, "find new bronze batches");
+    Dataset<Row> bronze = ctx.tables().read(Tables.BRONZE);
+    Row maxBatch = bronze.agg(max("ingest_batch")).first();
+    BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
+    BatchProgress.Range range = progress.next(maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
+    if (range.isEmpty()) {
+      LOG.info("clean: no new bronze batches since batch {}", range.from());
+      return List.of(new StageMetrics(NAME, Tables.SILVER, 0, 0, 0, 0, Map.of(), System.currentTimeMillis() - start));
+    }
+    LOG.info("clean: bronze batches {} to {}", range.from() + 1, range.to());
+    progress.started(range);
+
     ctx.describe(NAME, "load reference data");
     Dataset<Row> rates = FxRates.load(ctx.spark(), s.fxRatesFile());
-    List<String> currencies = rates.select("currency").distinct().as(org.apache.spark.sql.Encoders.STRING())
-        .collectAsList();
+    List<String> currencies = rates.select("currency").distinct().as(Encoders.STRING()).collectAsList();
     Dataset<Row> dailyRates = FxRates.daily(rates, s.fxMaxRateAgeDays());
     Dataset<Row> countries = CountryCodes.aliasFrame(ctx.spark(), s.countryAliases());
 
-    ctx.describe(NAME, "count bronze rows");
-    Dataset<Row> bronze = ctx.tables().read(Tables.BRONZE).where(col("line_kind").notEqual("HEADER"));
-    long rowsIn = bronze.count();
+    ctx.describe(NAME, "count new bronze rows");
+    Dataset<Row> fresh = bronze.where(col("line_kind").notEqual("HEADER")
+        .and(col("ingest_batch").gt(range.from())).and(col("ingest_batch").leq(range.to())));
+    long rowsIn = fresh.count();
+    // Event ids silver already holds from earlier batches: a repeat is a duplicate or a conflict.
+    Dataset<Row> known = ctx.tables().exists(Tables.SILVER)
+        ? ctx.tables().read(Tables.SILVER).where(col("ingest_batch").leq(range.from()))
+            .select(col("event_id").as("known_event_id"), col("content_hash").as("known_content_hash"))
+        : null;
 
     LocalDate runDate = ctx.startedAt().atZone(ZoneOffset.UTC).toLocalDate();
-    Dataset<Row> labeled = label(bronze, s, dailyRates, currencies, countries, runDate)
+    Dataset<Row> labeled = label(fresh, s, dailyRates, currencies, countries, runDate, known)
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ctx.describe(NAME, "count outcomes by rule");
       Map<String, Long> ruleCounts = new TreeMap<>();
       long duplicates = 0;
+      long good = 0;
       for (Row r : labeled.groupBy("outcome", "quarantine_rule").count().collectAsList()) {
-        if (DUPLICATE.equals(r.getString(0))) {
-          duplicates += r.getLong(2);
-        } else if (QUARANTINED.equals(r.getString(0))) {
-          ruleCounts.merge(r.getString(1), r.getLong(2), Long::sum);
+        switch (r.getString(0)) {
+          case DUPLICATE -> duplicates += r.getLong(2);
+          case QUARANTINED -> ruleCounts.merge(r.getString(1), r.getLong(2), Long::sum);
+          default -> good += r.getLong(2);
         }
       }
-      ctx.describe(NAME, "write silver");
+      long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
       Pseudonymizer ids = new Pseudonymizer(s.pseudonymKey());
-      long rowsOut = ctx.tables().overwrite(silver(labeled.where(col("outcome").equalTo(SILVER)), ctx.runId(), ids),
-          Tables.SILVER, "event_year");
+      ctx.describe(NAME, "write silver");
+      expectWritten(ctx.tables().appendOnce(silver(labeled.where(col("outcome").equalTo(SILVER)), ctx.runId(), ids),
+          Tables.SILVER, "tradelake-clean-silver", range.to(), "event_year"), good, Tables.SILVER);
       ctx.describe(NAME, "write quarantine");
-      long quarantined = ctx.tables().overwrite(
+      expectWritten(ctx.tables().appendOnce(
           quarantine(labeled.where(col("outcome").equalTo(QUARANTINED)), ctx.runId(), ids), Tables.QUARANTINE,
-          "rule");
-      return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, rowsOut, quarantined, duplicates, ruleCounts,
+          "tradelake-clean-quarantine", range.to(), "rule"), quarantined, Tables.QUARANTINE);
+      progress.done(range);
+      return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
           System.currentTimeMillis() - start));
     } finally {
       labeled.unpersist();
     }
   }
 
+  /** A write either landed the rows counted, or was skipped because an interrupted run had landed them. */
+  private static void expectWritten(long written, long expected, String table) {
+    if (written != 0 && written != expected) {
+      throw new IllegalStateException(table + ": wrote " + written + " rows, expected " + expected);
+    }
+    if (written == 0 && expected != 0) {
+      LOG.info("clean: {} rows for {} were already written by an interrupted run", expected, table);
+    }
+  }
+
   /** Every bronze row with its outcome: SILVER, QUARANTINED (with the rule) or DUPLICATE. */
   public static Dataset<Row> label(Dataset<Row> bronze, Settings s, Dataset<Row> dailyRates, List<String> currencies,
-      Dataset<Row> countries, LocalDate runDate) {
+      Dataset<Row> countries, LocalDate runDate, Dataset<Row> knownEvents) {
     return bronze
         .transform(d -> EventTyper.type(d, s.layouts().values()))
         .transform(Deduplicator::mark)
+        .transform(d -> knownEvents == null ? d : Deduplicator.againstKnown(d, knownEvents))
         .transform(d -> EventClassifier.eventDate(d, s.reportingTimeZone()))
         .withColumn("fx_day", col("event_date"))
         .transform(d -> FxRates.convert(d, dailyRates, s.reportingCurrency(), currencies))
@@ -134,9 +171,11 @@ public final class CleanJob implements Job {
         when(priced, col("currency_t")).as("currency"),
         when(priced, col("fx_rate")).as("fx_rate"),
         when(priced, round(localValue.multiply(col("fx_rate")), 4).cast("decimal(38,4)")).as("reporting_value"),
+        col("content_hash"),
         col("layout"),
         col("source_file"),
         col("line_number"),
+        col("ingest_batch"),
         col("ingest_run_id"),
         lit(runId).as("clean_run_id"));
   }
@@ -156,6 +195,7 @@ public final class CleanJob implements Job {
         col("line_number")));
     SourceLayout.CANONICAL_FIELDS.forEach(f ->
         cols.add(f.equals("buyer_id") ? ids.pseudonym(EventTyper.blankToNull(col(f))).as(f) : col(f)));
+    cols.add(col("ingest_batch"));
     cols.add(col("ingest_run_id"));
     cols.add(lit(runId).as("clean_run_id"));
     return bad.select(cols.toArray(Column[]::new));

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.tradelake.config.SourceLayout;
@@ -30,11 +31,26 @@ public final class Deduplicator {
         .map(f -> coalesce(col(f), lit("\u0000"))).toArray(Column[]::new));
     Column repeated = col("event_id_t").isNotNull().and(col("_occurrence").gt(1));
     return events
-        .withColumn("_content", content)
+        .withColumn("content_hash", content)
         .withColumn("_occurrence", row_number().over(byId))
-        .withColumn("_first_content", first(col("_content")).over(byId))
-        .withColumn("is_duplicate", repeated.and(col("_content").equalTo(col("_first_content"))))
-        .withColumn("conflicting_duplicate", repeated.and(col("_content").notEqual(col("_first_content"))))
-        .drop("_content", "_occurrence", "_first_content");
+        .withColumn("_first_content", first(col("content_hash")).over(byId))
+        .withColumn("is_duplicate", repeated.and(col("content_hash").equalTo(col("_first_content"))))
+        .withColumn("conflicting_duplicate", repeated.and(col("content_hash").notEqual(col("_first_content"))))
+        .drop("_occurrence", "_first_content");
+  }
+
+  /**
+   * Events whose id silver already holds (from earlier batches): the same content is a duplicate, other
+   * content a conflict. {@code known} has {@code known_event_id, known_content_hash}.
+   */
+  public static Dataset<Row> againstKnown(Dataset<Row> marked, Dataset<Row> known) {
+    Dataset<Row> joined = marked.join(known, col("event_id_t").equalTo(col("known_event_id")), "left");
+    Column seen = col("known_event_id").isNotNull();
+    return joined
+        .withColumn("is_duplicate", when(seen, col("content_hash").equalTo(col("known_content_hash")))
+            .otherwise(col("is_duplicate")))
+        .withColumn("conflicting_duplicate", when(seen, col("content_hash").notEqual(col("known_content_hash")))
+            .otherwise(col("conflicting_duplicate")))
+        .drop("known_event_id", "known_content_hash");
   }
 }

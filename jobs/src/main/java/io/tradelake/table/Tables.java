@@ -23,6 +23,12 @@ public final class Tables {
   public static final String MARKET_CLUSTER_PROFILES = "market_cluster_profiles";
   public static final String MODEL_RUNS = "model_runs";
   public static final String RUN_METRICS = "run_metrics";
+  /** Which bronze batches clean has turned into silver and quarantine. */
+  public static final String CLEAN_LOG = "clean_log";
+  /** Which silver batches aggregate has folded into gold. */
+  public static final String AGGREGATE_LOG = "aggregate_log";
+  /** growth_by_market before growth rates: per-period cells, replaced year by year as data arrives. */
+  public static final String GROWTH_CELLS = "growth_cells";
 
   private final String root;
   private final SparkSession spark;
@@ -82,11 +88,23 @@ public final class Tables {
    * Appends under a Delta application transaction: a retry with the same (appId, version) is skipped by
    * Delta, so the rows land exactly once. Returns the rows written by this call (0 when skipped).
    */
-  public long appendOnce(Dataset<Row> rows, String table, String appId, long version) {
+  public long appendOnce(Dataset<Row> rows, String table, String appId, long version, String... partitionBy) {
     long before = exists(table) ? latestVersion(table) : -1;
-    rows.write().format("delta").mode(SaveMode.Append)
+    rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy)
         .option("txnAppId", appId).option("txnVersion", version).save(path(table));
     return latestVersion(table) == before ? 0L : lastCommitOutputRows(table);
+  }
+
+  /**
+   * Replaces the rows matching {@code predicate} (a SQL condition every new row must satisfy) in one Delta
+   * commit; other rows are untouched. Creates the table when it does not exist. Returns the rows written.
+   */
+  public long replaceWhere(Dataset<Row> rows, String table, String predicate, String... partitionBy) {
+    if (!exists(table)) {
+      return overwrite(rows, table, partitionBy);
+    }
+    rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(table));
+    return lastCommitOutputRows(table);
   }
 
   private long latestVersion(String table) {
