@@ -71,8 +71,7 @@ public final class AggregateJob implements Job {
       ctx.describe(NAME, "write growth cells (all years)");
       growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
       ctx.describe(NAME, "write youth_consumption_channel (all years)");
-      youthRows = ctx.tables().overwrite(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
-          Tables.YOUTH_CHANNEL, "period_type");
+      youthRows = ctx.tables().overwrite(youth(ctx, facts), Tables.YOUTH_CHANNEL, "period_type");
     } else {
       ctx.describe(NAME, "find years touched by new events");
       List<Integer> years = touchedYears(fresh, silver);
@@ -83,12 +82,13 @@ public final class AggregateJob implements Job {
       growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
           "period_year IN (" + inYears + ")", "period_year");
       ctx.describe(NAME, "replace youth_consumption_channel rows of " + inYears);
-      youthRows = ctx.tables().replaceWhere(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
-          Tables.YOUTH_CHANNEL, "year(period_start) IN (" + inYears + ")", "period_type");
+      youthRows = ctx.tables().replaceWhere(youth(ctx, facts), Tables.YOUTH_CHANNEL, "year(period_start) IN (" + inYears + ")", "period_type");
     }
     ctx.describe(NAME, "write growth_by_market");
     long growthRows = ctx.tables().overwrite(
-        GrowthByMarket.withGrowth(ctx.tables().read(Tables.GROWTH_CELLS)), Tables.GROWTH_BY_MARKET, "period_type");
+        SmallCellSuppression.apply(GrowthByMarket.withGrowth(ctx.tables().read(Tables.GROWTH_CELLS)),
+            ctx.settings().minBuyersPerCell(), SmallCellSuppression.GROWTH_MEASURES),
+        Tables.GROWTH_BY_MARKET, "period_type");
     progress.done(range);
 
     long took = System.currentTimeMillis() - start;
@@ -102,6 +102,11 @@ public final class AggregateJob implements Job {
     return List.of(
         new StageMetrics(NAME, Tables.GROWTH_BY_MARKET, rowsIn, rowsIn, 0, 0, growthCounts, took),
         new StageMetrics(NAME, Tables.YOUTH_CHANNEL, rowsIn, rowsIn, 0, 0, youthCounts, took));
+  }
+
+  private static Dataset<Row> youth(JobContext ctx, Dataset<Row> facts) {
+    return SmallCellSuppression.apply(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
+        ctx.settings().minBuyersPerCell(), SmallCellSuppression.YOUTH_MEASURES);
   }
 
   /**

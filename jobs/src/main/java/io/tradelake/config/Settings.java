@@ -36,6 +36,7 @@ public record Settings(
     Youth youth,
     MarketModel marketModel,
     String pseudonymKey,
+    int minBuyersPerCell,
     Map<String, String> spark) {
 
   public record Rules(long maxQuantity, long maxUnitPrice, LocalDate minEventDate, int maxDaysInFuture,
@@ -78,6 +79,7 @@ public record Settings(
           new MarketModel(markets.getInt("k-min"), markets.getInt("k-max"), markets.getLong("seed"),
               markets.getInt("max-iter")),
           pseudonymKey(c, env),
+          positive(c, "privacy.min-buyers"),
           sparkConf(c));
       if (s.marketModel.kMin() < 2 || s.marketModel.kMax() < s.marketModel.kMin()) {
         throw new SettingsException("model.markets: need 2 <= k-min <= k-max");
@@ -94,7 +96,7 @@ public record Settings(
   public Settings withInput(String newInput) {
     return new Settings(newInput, warehouse, reportingCurrency, reportingCountry, reportingTimeZone, fxRatesFile,
         fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
-        pseudonymKey, spark);
+        pseudonymKey, minBuyersPerCell, spark);
   }
 
   @Override

@@ -56,7 +56,9 @@ class HandmadeFixtureEndToEndTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     exitCode = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(out, true, StandardCharsets.UTF_8))
         .execute("run", "--input", FIXTURE.resolve("input").toString(), "--warehouse", warehouse.toString(),
-            "--conf", "fx.rates-file=" + FIXTURE.resolve("fx.csv").toAbsolutePath());
+            "--conf", "fx.rates-file=" + FIXTURE.resolve("fx.csv").toAbsolutePath(),
+            // Every cell of the fixture has one or two buyers: publish them all to check the numbers.
+            "--conf", "privacy.min-buyers=1");
     summary = out.toString(StandardCharsets.UTF_8);
     tables = Tables.at(warehouse.toString(), spark);
   }
@@ -187,7 +189,9 @@ class HandmadeFixtureEndToEndTest {
     List<String> before = sorted(tables.read(Tables.GROWTH_BY_MARKET));
     int again = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
         .execute("run", "--input", FIXTURE.resolve("input").toString(), "--warehouse", warehouse.toString(),
-            "--conf", "fx.rates-file=" + FIXTURE.resolve("fx.csv").toAbsolutePath());
+            "--conf", "fx.rates-file=" + FIXTURE.resolve("fx.csv").toAbsolutePath(),
+            // Every cell of the fixture has one or two buyers: publish them all to check the numbers.
+            "--conf", "privacy.min-buyers=1");
     assertThat(again).isZero();
     assertThat(tables.read(Tables.BRONZE).count()).isEqualTo(21);
     assertThat(sorted(tables.read(Tables.GROWTH_BY_MARKET))).isEqualTo(before);
