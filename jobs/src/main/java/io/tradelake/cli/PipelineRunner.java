@@ -8,6 +8,8 @@ import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.RunMetricsTable;
+import io.tradelake.table.Tables;
+import io.tradelake.table.WarehouseLock;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -50,25 +52,33 @@ final class PipelineRunner {
     SparkSession spark = sessions.open(settings);
     try {
       JobContext ctx = JobContext.create(spark, settings, runId, clock);
-      List<StageMetrics> all = new ArrayList<>();
-      for (Job job : jobs) {
-        LOG.info("{}: starting (run {})", job.name(), runId);
-        List<StageMetrics> metrics = job.run(ctx);
-        RunMetricsTable.append(ctx, metrics);
-        all.addAll(metrics);
-        for (StageMetrics m : metrics) {
-          LOG.info("{}: {} rows_in={} rows_out={} quarantined={} duplicates={} in {} ms", m.stage(), m.table(),
-              m.rowsIn(), m.rowsOut(), m.rowsQuarantined(), m.duplicatesRemoved(), m.durationMs());
-          if (!m.balanced()) {
-            throw new LedgerException(m.stage() + " " + m.table() + ": rows_in " + m.rowsIn()
-                + " != rows_out + quarantined + duplicates");
-          }
-        }
+      jobs.forEach(job -> job.validate(ctx));
+      try (WarehouseLock lock = WarehouseLock.acquire(ctx.tables().root(), runId,
+          spark.sparkContext().hadoopConfiguration())) {
+        return runLocked(ctx, jobs, out, start);
       }
-      RunSummary.print(out, runId, ctx.tables().root(), all, System.currentTimeMillis() - start);
-      return 0;
     } finally {
       sessions.close(spark);
     }
+  }
+
+  private static int runLocked(JobContext ctx, List<Job> jobs, PrintStream out, long start) {
+    List<StageMetrics> all = new ArrayList<>();
+    for (Job job : jobs) {
+      LOG.info("{}: starting (run {})", job.name(), ctx.runId());
+      List<StageMetrics> metrics = job.run(ctx);
+      RunMetricsTable.append(ctx, metrics);
+      all.addAll(metrics);
+      for (StageMetrics m : metrics) {
+        LOG.info("{}: {} rows_in={} rows_out={} quarantined={} duplicates={} in {} ms", m.stage(), m.table(),
+            m.rowsIn(), m.rowsOut(), m.rowsQuarantined(), m.duplicatesRemoved(), m.durationMs());
+        if (!m.balanced()) {
+          throw new LedgerException(m.stage() + " " + m.table() + ": rows_in " + m.rowsIn()
+              + " != rows_out + quarantined + duplicates");
+        }
+      }
+    }
+    RunSummary.print(out, ctx.runId(), ctx.tables().root(), all, System.currentTimeMillis() - start);
+    return 0;
   }
 }

@@ -26,6 +26,7 @@ public final class TradeLake {
   static final int FAILED = 1;
   static final int BAD_CONFIG = 2;
   static final int UNBALANCED = 3;
+  static final int BUSY = 4;
 
   private final SessionLifecycle sessions;
   private final PrintStream out;
@@ -67,6 +68,9 @@ public final class TradeLake {
     }
     if (e instanceof PipelineRunner.LedgerException) {
       return UNBALANCED;
+    }
+    if (e instanceof io.tradelake.table.WarehouseLock.BusyException) {
+      return BUSY;
     }
     return FAILED;
   }

@@ -41,10 +41,15 @@ public final class IngestJob implements Job {
   }
 
   @Override
+  public void validate(JobContext ctx) {
+    validateLayouts(ctx);
+    LandingArea.requireRoot(Tables.absolute(ctx.settings().input()), ctx.spark().sparkContext().hadoopConfiguration());
+  }
+
+  @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     ctx.describe(NAME, "list new files");
-    validateLayouts(ctx);
     Map<String, SourceLayout> layouts = ctx.settings().layouts();
     LandingArea.Listing listing = LandingArea.list(Tables.absolute(ctx.settings().input()), layouts.keySet(),
         ctx.spark().sparkContext().hadoopConfiguration());

@@ -24,6 +24,18 @@ public final class LandingArea {
 
   private LandingArea() {}
 
+  /** Fails with a one-line cause when the landing root is missing. */
+  public static void requireRoot(String root, Configuration hadoopConf) {
+    try {
+      Path rootPath = new Path(root);
+      if (!rootPath.getFileSystem(hadoopConf).exists(rootPath)) {
+        throw new IllegalArgumentException("input folder does not exist: " + root);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read input folder " + root + ": " + e.getMessage(), e);
+    }
+  }
+
   public static Listing list(String root, Collection<String> layouts, Configuration hadoopConf) {
     try {
       Path rootPath = new Path(root);

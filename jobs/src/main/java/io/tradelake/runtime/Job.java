@@ -7,5 +7,8 @@ public interface Job {
 
   String name();
 
+  /** Checks what the job needs before anything is written (config, inputs). Cheap; may use the session. */
+  default void validate(JobContext ctx) {}
+
   List<StageMetrics> run(JobContext ctx);
 }

@@ -111,6 +111,35 @@ class CommandLineTest {
   }
 
   @Test
+  void aSecondRunOnABusyWarehouseStopsWithTheHoldersName(SparkSession spark, @TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("in"));
+    // A live holder: this very JVM, as if another run in it held the warehouse.
+    try (var held = io.tradelake.table.WarehouseLock.acquire(dir.resolve("wh").toString(), "run-A",
+        spark.sparkContext().hadoopConfiguration())) {
+      Result r = execute(spark, "ingest", "--input", dir.resolve("in").toString(), "--warehouse",
+          dir.resolve("wh").toString());
+      assertThat(r.exit()).isEqualTo(TradeLake.BUSY);
+      assertThat(r.err()).contains("is in use by run run-A").doesNotContain("\n\tat ");
+    }
+    // Released: the next run goes ahead.
+    assertThat(execute(spark, "ingest", "--input", dir.resolve("in").toString(), "--warehouse",
+        dir.resolve("wh").toString()).exit()).isZero();
+  }
+
+  @Test
+  void aLockLeftByADeadProcessIsTakenOver(SparkSession spark, @TempDir Path dir) throws Exception {
+    Files.createDirectories(dir.resolve("in"));
+    Process dead = new ProcessBuilder("true").start();
+    dead.waitFor();
+    Files.createDirectories(dir.resolve("wh"));
+    Files.writeString(dir.resolve("wh").resolve(io.tradelake.table.WarehouseLock.FILE), "run=killed\npid="
+        + dead.pid() + "\nhost=" + java.net.InetAddress.getLocalHost().getHostName() + "\nsince=earlier\n");
+    assertThat(execute(spark, "ingest", "--input", dir.resolve("in").toString(), "--warehouse",
+        dir.resolve("wh").toString()).exit()).isZero();
+    assertThat(dir.resolve("wh").resolve(io.tradelake.table.WarehouseLock.FILE)).doesNotExist();
+  }
+
+  @Test
   void cleanWithoutBronzeSaysWhatToRunFirst(SparkSession spark, @TempDir Path dir) {
     Result r = execute(spark, "clean", "--warehouse", dir.toString());
     assertThat(r.exit()).isEqualTo(TradeLake.FAILED);
