@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
     description = "Cross-border e-commerce retail logs → bronze, silver and gold Delta tables, and market clusters.",
     subcommands = {
         TradeLake.Ingest.class, TradeLake.Clean.class, TradeLake.Aggregate.class, TradeLake.Model.class,
-        TradeLake.Run.class, CommandLine.HelpCommand.class})
+        TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class, CommandLine.HelpCommand.class})
 public final class TradeLake {
 
   /** Exit codes: 0 success, 1 job failure, 2 bad usage or configuration, 3 a stage's ledger does not balance. */
@@ -36,6 +36,14 @@ public final class TradeLake {
     this.out = out;
   }
 
+  SessionLifecycle sessions() {
+    return sessions;
+  }
+
+  PrintStream out() {
+    return out;
+  }
+
   public static void main(String[] args) {
     System.exit(commandLine(SessionLifecycle.perCommand(), System.out).execute(args));
   }
@@ -45,14 +53,16 @@ public final class TradeLake {
     CommandLine cli = new CommandLine(root, new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
-        if (JobCommand.class.isAssignableFrom(cls)) {
+        // Commands that run Spark get the root, which knows how sessions are made and where output goes.
+        if (JobCommand.class.isAssignableFrom(cls) || cls == OpsCommands.Status.class
+            || cls == OpsCommands.Maintain.class) {
           return cls.cast(cls.getDeclaredConstructor(TradeLake.class).newInstance(root));
         }
         return CommandLine.defaultFactory().create(cls);
       }
     });
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      boolean trace = cmd.getCommand() instanceof JobCommand jc && jc.options.stacktrace;
+      boolean trace = cmd.getMixins().values().stream().anyMatch(m -> m instanceof JobOptions o && o.stacktrace);
       cmd.getErr().println("tradelake " + cmd.getCommandName() + ": " + oneLine(e));
       if (trace) {
         e.printStackTrace(cmd.getErr());

@@ -185,6 +185,25 @@ class HandmadeFixtureEndToEndTest {
   }
 
   @Test
+  void statusShowsTheRunAndMaintainKeepsContentWhileCompacting() {
+    ByteArrayOutputStream status = new ByteArrayOutputStream();
+    int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(status, true, StandardCharsets.UTF_8))
+        .execute("status", "--warehouse", warehouse.toString(), "--conf", "privacy.min-buyers=1");
+    assertThat(exit).isZero();
+    assertThat(status.toString(StandardCharsets.UTF_8)).contains("clean", "silver_events", "19");
+
+    List<String> silverBefore = sorted(tables.read(Tables.SILVER));
+    ByteArrayOutputStream maintain = new ByteArrayOutputStream();
+    exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(maintain, true, StandardCharsets.UTF_8))
+        .execute("maintain", "--warehouse", warehouse.toString());
+    assertThat(exit).isZero();
+    assertThat(maintain.toString(StandardCharsets.UTF_8)).contains("bronze_events", "growth_by_market");
+    assertThat(sorted(tables.read(Tables.SILVER))).isEqualTo(silverBefore);
+    assertThat(TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
+        .execute("maintain", "--warehouse", warehouse.toString(), "--retain-hours", "1")).isEqualTo(TradeLake.BAD_CONFIG);
+  }
+
+  @Test
   void aSecondRunOnTheSameInputChangesNothing() {
     List<String> before = sorted(tables.read(Tables.GROWTH_BY_MARKET));
     int again = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))

@@ -29,6 +29,7 @@ public final class SharedSpark implements ParameterResolver {
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .config("spark.databricks.delta.snapshotPartitions", "1")
           .config("spark.sql.adaptive.enabled", "true")
+          .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
           .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/tradelake-test-warehouse")
           .getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
