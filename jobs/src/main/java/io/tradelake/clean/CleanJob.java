@@ -146,7 +146,10 @@ public final class CleanJob implements Job {
    */
   public static Dataset<Row> silver(Dataset<Row> good, String runId, Pseudonymizer ids) {
     Column priced = col("event_type_t").isin("ORDER", "REFUND");
-    Column localValue = col("quantity_t").cast("decimal(12,0)").multiply(col("unit_price_t"));
+    // Exact: quantity ≤ 999999 and price ≤ 999999999.9999 (the rules' bounds) make the local value a
+    // decimal(20,4); times a decimal(16,10) rate that is decimal(37,14), within Spark's 38 digits, so the
+    // product is rounded once, half up, to 4 places.
+    Column localValue = col("quantity_t").cast("decimal(6,0)").multiply(col("unit_price_t").cast("decimal(13,4)"));
     return good.select(
         col("event_id_t").as("event_id"),
         col("order_id_t").as("order_id"),

@@ -38,11 +38,13 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class FxRates {
 
-  public static final String RATE_TYPE = "decimal(20,10)";
+  /** Up to 999999 units of reporting currency per unit, 10 decimals: see {@link CleanJob#silver} for why. */
+  public static final String RATE_TYPE = "decimal(16,10)";
+  static final BigDecimal MAX_RATE = new BigDecimal("1000000");
   public static final StructType SCHEMA = new StructType()
       .add("date", DataTypes.DateType, false)
       .add("currency", DataTypes.StringType, false)
-      .add("rate", DataTypes.createDecimalType(20, 10), false);
+      .add("rate", DataTypes.createDecimalType(16, 10), false);
 
   private FxRates() {}
 
@@ -73,12 +75,13 @@ public final class FxRates {
       String[] f = line.split(",");
       try {
         BigDecimal rate = new BigDecimal(f[2].trim());
-        if (f.length != 3 || rate.signum() <= 0 || !f[1].trim().matches("[A-Z]{3}")) {
+        if (f.length != 3 || rate.signum() <= 0 || rate.compareTo(MAX_RATE) >= 0 || rate.scale() > 10
+            || !f[1].trim().matches("[A-Z]{3}")) {
           throw new IllegalArgumentException();
         }
         rows.add(RowFactory.create(Date.valueOf(LocalDate.parse(f[0].trim())), f[1].trim(), rate));
       } catch (RuntimeException e) {
-        throw new SettingsException(origin + " line " + (i + 1) + ": expected date,currency,positive rate: " + line);
+        throw new SettingsException(origin + " line " + (i + 1) + ": expected date,currency,rate (0 < rate < 1000000, at most 10 decimals): " + line);
       }
     }
     return rows;

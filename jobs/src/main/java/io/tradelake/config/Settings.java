@@ -81,6 +81,10 @@ public record Settings(
           pseudonymKey(c, env),
           positive(c, "privacy.min-buyers"),
           sparkConf(c));
+      if (s.rules.maxQuantity() > 999_999 || s.rules.maxUnitPrice() > 999_999_999) {
+        throw new SettingsException("rules: max-quantity may be at most 999999 and max-unit-price at most 999999999 "
+            + "(money is computed exactly in 38 digits)");
+      }
       if (s.marketModel.kMin() < 2 || s.marketModel.kMax() < s.marketModel.kMin()) {
         throw new SettingsException("model.markets: need 2 <= k-min <= k-max");
       }
