@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.tradelake.config.ConfigLoader;
 import io.tradelake.config.ConfigPrinter;
 import io.tradelake.config.Settings;
+import io.tradelake.runtime.CrashPoints;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
@@ -68,6 +69,7 @@ final class PipelineRunner {
       LOG.info("{}: starting (run {})", job.name(), ctx.runId());
       List<StageMetrics> metrics = job.run(ctx);
       RunMetricsTable.append(ctx, metrics);
+      CrashPoints.reach("after-" + job.name());
       all.addAll(metrics);
       for (StageMetrics m : metrics) {
         LOG.info("{}: {} rows_in={} rows_out={} quarantined={} duplicates={} in {} ms", m.stage(), m.table(),

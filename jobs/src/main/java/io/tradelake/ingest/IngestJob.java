@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_extract;
 
 import io.tradelake.config.SourceLayout;
+import io.tradelake.runtime.CrashPoints;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
@@ -105,6 +106,7 @@ public final class IngestJob implements Job {
     if (log) {
       ctx.describe(NAME, "log batch " + batch);
       IngestLog.record(ctx, batch, files, linesByFile);
+      CrashPoints.reach("after-ingest-log");
     }
     ctx.describe(NAME, "write batch " + batch + " to bronze");
     Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()

@@ -20,6 +20,7 @@ public record JobContext(SparkSession spark, Settings settings, Tables tables, S
   /** Names the Spark work that follows, so the Spark UI reads like the pipeline. */
   public void describe(String stage, String step) {
     LOG.info("{}: {}", stage, step);
+    CrashPoints.step(spark, stage + ": " + step);
     spark.sparkContext().setJobGroup("tradelake-" + stage, "tradelake " + stage + " (" + runId + ")", false);
     spark.sparkContext().setJobDescription(stage + ": " + step);
   }
