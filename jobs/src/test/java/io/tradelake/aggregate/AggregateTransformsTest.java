@@ -1,0 +1,83 @@
+package io.tradelake.aggregate;
+
+import static io.tradelake.testing.Rows.row;
+import static io.tradelake.testing.Rows.sorted;
+import static org.apache.spark.sql.functions.col;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tradelake.config.Settings;
+import io.tradelake.testing.Rows;
+import io.tradelake.testing.SparkTest;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** Periods, roll-ups, shares, growth and the youth table on a few inline facts. */
+@SparkTest
+class AggregateTransformsTest {
+
+  @Test
+  void aDayFallsInOnePeriodOfEachType(SparkSession spark) {
+    Dataset<Row> out = Periods.expand(Rows.strings(spark, "d", row("2019-12-31"), row("2020-04-01"))
+        .withColumn("d", col("d").cast("date")), "d");
+    assertThat(sorted(out, "CAST(d AS STRING)", "period_type", "period", "CAST(period_start AS STRING)",
+        "period_months")).containsExactly(
+        "2019-12-31|half|2019-H2|2019-07-01|6", "2019-12-31|month|2019-12|2019-12-01|1",
+        "2019-12-31|quarter|2019-Q4|2019-10-01|3", "2019-12-31|year|2019|2019-01-01|12",
+        "2020-04-01|half|2020-H1|2020-01-01|6", "2020-04-01|month|2020-04|2020-04-01|1",
+        "2020-04-01|quarter|2020-Q2|2020-04-01|3", "2020-04-01|year|2020|2020-01-01|12");
+  }
+
+  static Dataset<Row> facts(SparkSession spark, Object[]... rows) {
+    return Rows.strings(spark, "event_date,direction,market,channel,cohort,age_band,buyer_age,order_id,buyer_id,gross,refund",
+            rows)
+        .withColumn("event_date", col("event_date").cast("date"))
+        .withColumn("buyer_age", col("buyer_age").cast("int"))
+        .withColumn("gross", col("gross").cast(SalesFacts.MONEY))
+        .withColumn("refund", col("refund").cast(SalesFacts.MONEY));
+  }
+
+  @Test
+  void cellsRollUpToTotalAndAllWithSharesAndGrowthAgainstTheirBases(SparkSession spark) {
+    Dataset<Row> f = facts(spark,
+        row("2019-01-15", "IMPORT", "JP", "c", "k", "b", "30", "o1", "b1", "100", "0"),
+        row("2019-01-20", "EXPORT", "US", "c", "k", "b", "30", "o2", "b2", "300", "0"),
+        row("2019-02-03", "IMPORT", "JP", "c", "k", "b", "30", "o3", "b1", "150", "0"),
+        row("2019-02-10", "IMPORT", "JP", "c", "k", "b", "30", null, null, "0", "50"),
+        row("2019-03-01", "DOMESTIC", "CN", "c", "k", "b", "30", "o4", "b3", "999", "0"));
+    Dataset<Row> gold = GrowthByMarket.compute(f).where("period_type = 'month'");
+    assertThat(sorted(gold, "period", "direction", "market", "gross_value", "refund_value", "net_value", "orders",
+        "buyers", "share_pct", "pop_pct")).containsExactly(
+        "2019-01|EXPORT|ALL|300.00|0.00|300.00|1|1|100.00|null",
+        "2019-01|EXPORT|US|300.00|0.00|300.00|1|1|100.00|null",
+        "2019-01|IMPORT|ALL|100.00|0.00|100.00|1|1|100.00|null",
+        "2019-01|IMPORT|JP|100.00|0.00|100.00|1|1|100.00|null",
+        "2019-01|TOTAL|ALL|400.00|0.00|400.00|2|2|100.00|null",
+        "2019-01|TOTAL|JP|100.00|0.00|100.00|1|1|25.00|null",
+        "2019-01|TOTAL|US|300.00|0.00|300.00|1|1|75.00|null",
+        "2019-02|IMPORT|ALL|150.00|50.00|100.00|1|1|100.00|50.00",
+        "2019-02|IMPORT|JP|150.00|50.00|100.00|1|1|100.00|50.00",
+        "2019-02|TOTAL|ALL|150.00|50.00|100.00|1|1|100.00|-62.50",
+        "2019-02|TOTAL|JP|150.00|50.00|100.00|1|1|100.00|50.00",
+        "2019-03|DOMESTIC|ALL|999.00|0.00|999.00|1|1|100.00|null",
+        "2019-03|DOMESTIC|CN|999.00|0.00|999.00|1|1|100.00|null");
+  }
+
+  @Test
+  void youngBuyersSplitAcrossChannelsWithinTheirGroup(SparkSession spark) {
+    Dataset<Row> f = facts(spark,
+        row("2019-05-01", "IMPORT", "JP", "social", "post-95s", "18-24", "18", "o1", "b1", "100", "0"),
+        row("2019-05-02", "IMPORT", "JP", "platform", "post-95s", "18-24", "18", "o2", "b1", "300", "0"),
+        row("2019-05-03", "IMPORT", "US", "platform", "post-90s", "25-29", "35", "o3", "b2", "600", "0"),
+        row("2019-05-04", "IMPORT", "US", "platform", "post-80s", "36-45", "36", "o4", "b3", "1000", "0"),
+        row("2019-05-05", "EXPORT", "US", "platform", "post-95s", "18-24", "20", "o5", "b4", "1000", "0"));
+    Dataset<Row> youth = YouthConsumptionChannel.compute(f, new Settings.Youth("IMPORT", 18, 35))
+        .where("period_type = 'month' AND age_band = 'ALL'");
+    assertThat(sorted(youth.where("cohort = 'ALL'"), "channel", "buyers", "orders", "gross_value",
+        "value_share_pct", "buyer_share_pct", "avg_order_value")).containsExactly(
+        "ALL|2|3|1000.00|100.00|100.00|333.33",
+        "platform|2|2|900.00|90.00|100.00|450.00",
+        "social|1|1|100.00|10.00|50.00|100.00");
+  }
+}

@@ -1,0 +1,65 @@
+package io.tradelake.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.Config;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** reference.conf < conf/<env>.conf < --config file < --conf flags; and what a bad value says. */
+class ConfigLayersTest {
+
+  @Test
+  void eachLayerOverridesTheOneBelow(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("test.conf"),
+        "tradelake { reporting-currency = USD, input = from-env, privacy.dev-key = k }");
+    Path user = dir.resolve("user.conf");
+    Files.writeString(user, "tradelake { input = from-user, warehouse = from-user }");
+    Config c = ConfigLoader.load("test", Optional.of(user), List.of("warehouse=from-flag",
+        "spark.sql.shuffle.partitions=7"), Optional.of(dir));
+    Settings s = Settings.from(c, name -> null);
+    assertThat(s.reportingCurrency()).isEqualTo("USD");
+    assertThat(s.reportingTimeZone()).isEqualTo("Asia/Shanghai");
+    assertThat(s.input()).isEqualTo("from-user");
+    assertThat(s.warehouse()).isEqualTo("from-flag");
+    assertThat(s.spark()).containsEntry("spark.sql.shuffle.partitions", "7");
+    assertThat(s.pseudonymKey()).isEqualTo("k");
+    assertThat(Settings.from(c, name -> "from-env-var").pseudonymKey()).isEqualTo("from-env-var");
+  }
+
+  @Test
+  void theShippedLocalEnvironmentParsesWithBothLayouts() {
+    Settings s = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of(), Optional.of(Path.of("../conf"))));
+    assertThat(s.layouts()).containsKeys("shopline-csv", "globalbuy-jsonl");
+    assertThat(s.spark()).containsEntry("spark.master", "local[2]");
+    assertThat(s.channels()).extracting(ChannelRule::channel).hasSize(7);
+  }
+
+  @Test
+  void badValuesAreNamedInOneLine(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("t.conf"), "tradelake.privacy.dev-key = k");
+    Path overlapping = dir.resolve("overlap.conf");
+    Files.writeString(overlapping, "tradelake.cohorts = [{name=a,from=1990,to=1999},{name=b,from=1995,to=2000}]");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.of(overlapping), List.of(),
+        Optional.of(dir)))).isInstanceOf(SettingsException.class).hasMessageContaining("bands a and b overlap");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
+        List.of("reporting-country=XX"), Optional.of(dir))))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("reporting-country");
+    assertThatThrownBy(() -> ConfigLoader.load("nope", Optional.empty(), List.of(), Optional.of(dir)))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("unknown env 'nope'");
+    assertThatThrownBy(() -> ConfigLoader.load("t", Optional.of(dir.resolve("missing.conf")), List.of(),
+        Optional.of(dir))).isInstanceOf(SettingsException.class).hasMessageContaining("config file not found");
+  }
+
+  @Test
+  void secretsAreMaskedInTheLoggedConfiguration(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("t.conf"), "tradelake { privacy.dev-key = s3cr3t, store { secret-token = abc } }");
+    String rendered = ConfigPrinter.render(ConfigLoader.load("t", Optional.empty(), List.of(), Optional.of(dir)));
+    assertThat(rendered).doesNotContain("s3cr3t").doesNotContain("abc").contains("****");
+  }
+}
