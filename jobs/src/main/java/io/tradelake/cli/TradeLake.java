@@ -19,7 +19,8 @@ import picocli.CommandLine.Mixin;
     description = "Cross-border e-commerce retail logs → bronze, silver and gold Delta tables, and market clusters.",
     subcommands = {
         TradeLake.Ingest.class, TradeLake.Clean.class, TradeLake.Aggregate.class, TradeLake.Model.class,
-        TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class, CommandLine.HelpCommand.class})
+        TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class,
+        io.tradelake.generate.GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class TradeLake {
 
   /** Exit codes: 0 success, 1 job failure, 2 bad usage or configuration, 3 a stage's ledger does not balance. */
