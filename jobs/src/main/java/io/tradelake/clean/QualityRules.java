@@ -3,6 +3,7 @@ package io.tradelake.clean;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
@@ -33,7 +34,11 @@ public final class QualityRules {
     Column sale = type.equalTo("ORDER");
     Settings.Rules r = s.rules();
     return List.of(
+        new Rule("changed_file", col("line_kind").equalTo("CHANGED_FILE"), col("parse_error")),
+        new Rule("truncated_file", col("line_kind").equalTo("TRUNCATED"), col("parse_error")),
         new Rule("blank_line", col("line_kind").equalTo("BLANK"), lit("")),
+        // Bytes that are not UTF-8 (e.g. Latin-1 text): the line's text cannot be read as what was sent.
+        new Rule("invalid_utf8", not(is_valid_utf8(col("raw_line"))), lit("bytes that are not UTF-8")),
         new Rule("unparsable_line", col("parse_error").isNotNull(), col("parse_error")),
         new Rule("conflicting_duplicate", col("conflicting_duplicate"), concat(lit("event_id "), col("event_id_t"))),
         new Rule("missing_event_id", col("event_id_t").isNull(), lit("")),

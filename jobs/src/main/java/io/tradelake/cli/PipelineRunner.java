@@ -17,6 +17,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -67,13 +69,15 @@ final class PipelineRunner {
     List<StageMetrics> all = new ArrayList<>();
     for (Job job : jobs) {
       LOG.info("{}: starting (run {})", job.name(), ctx.runId());
-      List<StageMetrics> metrics = job.run(ctx);
+      ctx.tables().takeWritten();
+      List<StageMetrics> metrics = withWrites(job.run(ctx), ctx.tables().takeWritten());
       RunMetricsTable.append(ctx, metrics);
       CrashPoints.reach("after-" + job.name());
       all.addAll(metrics);
       for (StageMetrics m : metrics) {
-        LOG.info("{}: {} rows_in={} rows_out={} quarantined={} duplicates={} in {} ms", m.stage(), m.table(),
-            m.rowsIn(), m.rowsOut(), m.rowsQuarantined(), m.duplicatesRemoved(), m.durationMs());
+        LOG.info("{}: {} rows_in={} rows_out={} quarantined={} duplicates={} files_written={} bytes_written={} in {} ms",
+            m.stage(), m.table(), m.rowsIn(), m.rowsOut(), m.rowsQuarantined(), m.duplicatesRemoved(),
+            m.filesWritten(), m.bytesWritten(), m.durationMs());
         if (!m.balanced()) {
           throw new LedgerException(m.stage() + " " + m.table() + ": rows_in " + m.rowsIn()
               + " != rows_out + quarantined + duplicates");
@@ -82,5 +86,25 @@ final class PipelineRunner {
     }
     RunSummary.print(out, ctx.runId(), ctx.tables().root(), all, System.currentTimeMillis() - start);
     return 0;
+  }
+
+  /**
+   * Attaches what the stage's commits wrote to each table's metrics row; a table written without a row of
+   * its own (quarantine, logs, intermediate tables) gets a row with an empty ledger, so no write goes
+   * unaccounted.
+   */
+  static List<StageMetrics> withWrites(List<StageMetrics> metrics, Map<String, Tables.Written> written) {
+    List<StageMetrics> out = new ArrayList<>();
+    Map<String, Tables.Written> rest = new TreeMap<>(written);
+    for (StageMetrics m : metrics) {
+      Tables.Written w = rest.remove(m.table());
+      out.add(w == null ? m : m.withWritten(w.files(), w.bytes()));
+    }
+    if (!metrics.isEmpty()) {
+      StageMetrics first = metrics.get(0);
+      rest.forEach((table, w) -> out.add(new StageMetrics(first.stage(), table, 0, 0, 0, 0, Map.of(), 0)
+          .withWritten(w.files(), w.bytes())));
+    }
+    return out;
   }
 }

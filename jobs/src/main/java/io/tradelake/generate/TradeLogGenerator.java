@@ -103,7 +103,7 @@ public final class TradeLogGenerator {
       return new Result(root, (Long) totals.get("clean_events"), (Long) totals.get("lines_written"), files.size(),
           (Long) totals.get("bytes_written"), cal.scale, System.currentTimeMillis() - started, manifest);
     } finally {
-      lines.unpersist();
+      lines.unpersist(true); // blocking: the session may stop right after
     }
   }
 

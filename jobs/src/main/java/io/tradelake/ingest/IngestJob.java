@@ -56,63 +56,99 @@ public final class IngestJob implements Job {
         ctx.spark().sparkContext().hadoopConfiguration());
     listing.unplaced().forEach(u -> LOG.warn("ingest: skipping {}", u));
     IngestLog.Plan plan = IngestLog.plan(ctx, listing.files());
-    plan.changed().forEach(f -> LOG.warn("ingest: {} changed since it was ingested; not read again", f.path()));
+    plan.changed().forEach(f -> LOG.warn("ingest: {} changed since it was ingested; not read again, quarantined "
+        + "as changed_file", f.path()));
     LOG.info("ingest: {} files listed, {} new, {} already ingested, {} changed", listing.files().size(),
         plan.fresh().size(), plan.seen().size(), plan.changed().size());
-    Map<String, Long> ruleCounts = new TreeMap<>();
-    if (!plan.changed().isEmpty()) {
-      ruleCounts.put("changed_file_skipped", (long) plan.changed().size());
-    }
-    long[] inOut = {0, 0};
-    if (!plan.pending().isEmpty()) {
+    BatchResult total = BatchResult.NONE;
+    if (!plan.pending().isEmpty() || !plan.pendingChanged().isEmpty()) {
       LOG.warn("ingest: batch {} ({} files) was logged but never reached bronze (interrupted run): completing it",
-          plan.lastBatch(), plan.pending().size());
-      add(inOut, ingestBatch(ctx, plan.lastBatch(), plan.pending(), false));
+          plan.lastBatch(), plan.pending().size() + plan.pendingChanged().size());
+      total = total.plus(ingestBatch(ctx, plan.lastBatch(), plan.pending(), plan.pendingChanged(), false));
     }
-    if (!plan.fresh().isEmpty()) {
-      add(inOut, ingestBatch(ctx, plan.lastBatch() + 1, plan.fresh(), true));
+    if (!plan.fresh().isEmpty() || !plan.changed().isEmpty()) {
+      total = total.plus(ingestBatch(ctx, plan.lastBatch() + 1, plan.fresh(), plan.changed(), true));
     }
-    return List.of(new StageMetrics(NAME, Tables.BRONZE, inOut[0], inOut[1], 0, 0, ruleCounts,
-        System.currentTimeMillis() - start));
+    return List.of(new StageMetrics(NAME, Tables.BRONZE, total.rowsIn, total.rowsOut, 0, 0, total.findings,
+        System.currentTimeMillis() - start).withRead(total.files, total.bytes));
   }
 
-  private static void add(long[] total, long[] part) {
-    total[0] += part[0];
-    total[1] += part[1];
+  /** What batches did: rows found and written, raw files and bytes read, file findings by rule. */
+  private record BatchResult(long rowsIn, long rowsOut, long files, long bytes, Map<String, Long> findings) {
+    static final BatchResult NONE = new BatchResult(0, 0, 0, 0, Map.of());
+
+    BatchResult plus(BatchResult o) {
+      Map<String, Long> f = new TreeMap<>(findings);
+      o.findings.forEach((k, v) -> f.merge(k, v, Long::sum));
+      return new BatchResult(rowsIn + o.rowsIn, rowsOut + o.rowsOut, files + o.files, bytes + o.bytes, f);
+    }
   }
 
   /**
-   * One batch: count each file's lines, log the files (when new), then append their lines to bronze under
-   * Delta transaction (tradelake-ingest, batch), so a batch reaches bronze at most once however often it
-   * is retried. Returns {lines read, rows written}.
+   * One batch: check gzip files, count each file's lines, log the files (when new), then append their lines
+   * and findings to bronze under Delta transaction (tradelake-ingest, batch), so a batch reaches bronze at
+   * most once however often it is retried.
    */
-  private long[] ingestBatch(JobContext ctx, long batch, List<RawFile> files, boolean log) {
+  private BatchResult ingestBatch(JobContext ctx, long batch, List<RawFile> files, List<RawFile> changed,
+      boolean log) {
     Map<String, SourceLayout> layouts = ctx.settings().layouts();
-    Map<String, List<String>> pathsByLayout = files.stream().collect(Collectors.groupingBy(
-        RawFile::layout, TreeMap::new, Collectors.mapping(RawFile::path, Collectors.toList())));
+    ctx.describe(NAME, "check gzip files of batch " + batch);
+    Map<String, String> damaged = GzipIntegrity.damaged(ctx.spark(), files.stream().map(RawFile::path).toList());
+    damaged.forEach((p, why) -> LOG.warn("ingest: {} is damaged ({}): its lines up to the break are read, the rest "
+        + "is quarantined as truncated_file", p, why));
 
     ctx.describe(NAME, "count lines of batch " + batch + " (" + files.size() + " files)");
     Map<String, Long> linesByFile = new HashMap<>();
     List<Dataset<Row>> parts = new ArrayList<>();
-    for (Map.Entry<String, List<String>> e : pathsByLayout.entrySet()) {
-      Dataset<Row> lines = RawLines.read(ctx.spark(), e.getValue());
+    Map<String, List<RawFile>> byLayoutAndState = files.stream().collect(Collectors.groupingBy(
+        f -> f.layout() + (damaged.containsKey(f.path()) ? "\tdamaged" : ""), TreeMap::new, Collectors.toList()));
+    for (List<RawFile> group : byLayoutAndState.values()) {
+      boolean broken = damaged.containsKey(group.get(0).path());
+      Dataset<Row> lines = RawLines.read(ctx.spark(), group.stream().map(RawFile::path).toList(), broken);
       for (Row r : lines.groupBy("file_path").count().collectAsList()) {
         linesByFile.put(r.getString(0), r.getLong(1));
       }
-      LayoutParser parser = new LayoutParser(layouts.get(e.getKey()));
+      LayoutParser parser = new LayoutParser(layouts.get(group.get(0).layout()));
       parts.add(lines.transform(RawLines::numbered).transform(parser::parse));
     }
-    long rowsIn = linesByFile.values().stream().mapToLong(Long::longValue).sum();
+    List<FileFindings.Finding> findings = new ArrayList<>();
+    for (RawFile f : files) {
+      if (damaged.containsKey(f.path())) {
+        long read = linesByFile.getOrDefault(f.path(), 0L);
+        findings.add(new FileFindings.Finding(f.path(), f.layout(), read + 1, FileFindings.TRUNCATED,
+            "gzip stream breaks after line " + read + " (" + damaged.get(f.path()) + "); the rest is lost"));
+      }
+    }
+    for (RawFile f : changed) {
+      findings.add(new FileFindings.Finding(f.path(), f.layout(), 0, FileFindings.CHANGED_FILE,
+          "changed after it was ingested: now " + f.size() + " bytes, modified "
+              + java.time.Instant.ofEpochMilli(f.modificationTime()) + "; not read again"));
+    }
+    if (!findings.isEmpty()) {
+      parts.add(FileFindings.rows(ctx.spark(), findings));
+    }
+    long lines = linesByFile.values().stream().mapToLong(Long::longValue).sum();
     if (log) {
       ctx.describe(NAME, "log batch " + batch);
-      IngestLog.record(ctx, batch, files, linesByFile);
+      IngestLog.record(ctx, batch, files, linesByFile, damaged, changed);
       CrashPoints.reach("after-ingest-log");
     }
     ctx.describe(NAME, "write batch " + batch + " to bronze");
-    Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()
-        .transform(d -> withRunColumns(d, ctx.runId(), batch, Timestamp.from(ctx.startedAt())));
-    long rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
-    return new long[] {rowsIn, rowsOut};
+    long rowsOut = 0;
+    if (!parts.isEmpty()) {
+      Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()
+          .transform(d -> withRunColumns(d, ctx.runId(), batch, Timestamp.from(ctx.startedAt())));
+      rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
+    }
+    Map<String, Long> byRule = new TreeMap<>();
+    if (!damaged.isEmpty()) {
+      byRule.put("truncated_file", (long) damaged.size());
+    }
+    if (!changed.isEmpty()) {
+      byRule.put("changed_file", (long) changed.size());
+    }
+    return new BatchResult(lines + findings.size(), rowsOut, files.size(),
+        files.stream().mapToLong(RawFile::size).sum(), byRule);
   }
 
   /** Adds the run's identity and the day folder the file was landed in. */

@@ -25,6 +25,7 @@ public final class IngestLog {
       .add("size_bytes", DataTypes.LongType, false)
       .add("modification_time", DataTypes.TimestampType, false)
       .add("lines", DataTypes.LongType, false)
+      .add("outcome", DataTypes.StringType, false)
       .add("batch", DataTypes.LongType, false)
       .add("ingest_run_id", DataTypes.StringType, false)
       .add("ingested_at", DataTypes.TimestampType, false);
@@ -35,7 +36,13 @@ public final class IngestLog {
    * again under the same batch number, which Delta's transaction id makes idempotent.
    */
   public record Plan(List<RawFile> fresh, List<RawFile> seen, List<RawFile> changed, long lastBatch,
-      List<RawFile> pending) {}
+      List<RawFile> pending, List<RawFile> pendingChanged) {}
+
+  /** ingest_log.outcome: the file's lines went to bronze (all of them, or up to a break when truncated). */
+  public static final String READ = "read";
+  public static final String TRUNCATED = "truncated";
+  /** ingest_log.outcome: the file changed after an earlier batch read it; only a finding went to bronze. */
+  public static final String CHANGED = "changed";
 
   private IngestLog() {}
 
@@ -43,21 +50,25 @@ public final class IngestLog {
     Map<String, Row> known = new HashMap<>();
     long lastBatch = 0;
     List<RawFile> lastBatchFiles = new ArrayList<>();
-    long lastBatchLines = 0;
+    List<RawFile> lastBatchChanged = new ArrayList<>();
+    long lastBatchRows = 0;
     if (ctx.tables().exists(Tables.INGEST_LOG)) {
-      // One row per file ever ingested: bounded by the number of files, not by their content.
+      // One row per file version ever logged: bounded by the number of files, not by their content.
       List<Row> rows = ctx.tables().read(Tables.INGEST_LOG)
-          .select("file_path", "size_bytes", "modification_time", "layout", "source_day", "lines", "batch")
+          .select("file_path", "size_bytes", "modification_time", "layout", "source_day", "outcome", "batch", "lines")
           .collectAsList();
       for (Row r : rows) {
-        known.put(r.getString(0), r);
+        // The latest version logged for a path is what a listed file is compared with.
+        known.merge(r.getString(0), r, (a, b) -> a.getLong(6) >= b.getLong(6) ? a : b);
         lastBatch = Math.max(lastBatch, r.getLong(6));
       }
       for (Row r : rows) {
         if (r.getLong(6) == lastBatch) {
-          lastBatchFiles.add(new RawFile(r.getString(3), r.getDate(4).toLocalDate(), r.getString(0), r.getLong(1),
-              r.getTimestamp(2).getTime()));
-          lastBatchLines += r.getLong(5);
+          RawFile f = new RawFile(r.getString(3), r.getDate(4).toLocalDate(), r.getString(0), r.getLong(1),
+              r.getTimestamp(2).getTime());
+          (CHANGED.equals(r.getString(5)) ? lastBatchChanged : lastBatchFiles).add(f);
+          // Bronze rows the batch makes: its lines, and a finding per changed or truncated file.
+          lastBatchRows += r.getLong(7) + (READ.equals(r.getString(5)) ? 0 : 1);
         }
       }
     }
@@ -74,9 +85,9 @@ public final class IngestLog {
         changed.add(f);
       }
     }
-    boolean landed = lastBatch == 0 || lastBatchLines == 0 || batchInBronze(ctx, lastBatch);
+    boolean landed = lastBatch == 0 || lastBatchRows == 0 || batchInBronze(ctx, lastBatch);
     return new Plan(List.copyOf(fresh), List.copyOf(seen), List.copyOf(changed), lastBatch,
-        landed ? List.of() : List.copyOf(lastBatchFiles));
+        landed ? List.of() : List.copyOf(lastBatchFiles), landed ? List.of() : List.copyOf(lastBatchChanged));
   }
 
   private static boolean batchInBronze(JobContext ctx, long batch) {
@@ -86,12 +97,18 @@ public final class IngestLog {
   }
 
   /** Logs a batch's files before its lines are written to bronze: the intent a rerun completes. */
-  public static void record(JobContext ctx, long batch, List<RawFile> files, Map<String, Long> linesByFile) {
+  public static void record(JobContext ctx, long batch, List<RawFile> files, Map<String, Long> linesByFile,
+      Map<String, String> damaged, List<RawFile> changed) {
     List<Row> rows = new ArrayList<>();
     Timestamp now = Timestamp.from(ctx.startedAt());
     for (RawFile f : files) {
       rows.add(RowFactory.create(f.path(), f.layout(), Date.valueOf(f.day()), f.size(),
-          new Timestamp(f.modificationTime()), linesByFile.getOrDefault(f.path(), 0L), batch, ctx.runId(), now));
+          new Timestamp(f.modificationTime()), linesByFile.getOrDefault(f.path(), 0L),
+          damaged.containsKey(f.path()) ? TRUNCATED : READ, batch, ctx.runId(), now));
+    }
+    for (RawFile f : changed) {
+      rows.add(RowFactory.create(f.path(), f.layout(), Date.valueOf(f.day()), f.size(),
+          new Timestamp(f.modificationTime()), 0L, CHANGED, batch, ctx.runId(), now));
     }
     ctx.tables().append(ctx.spark().createDataFrame(rows, SCHEMA).coalesce(1), Tables.INGEST_LOG);
   }

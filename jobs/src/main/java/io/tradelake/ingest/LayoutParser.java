@@ -5,6 +5,9 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
@@ -19,6 +22,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -75,12 +79,21 @@ public final class LayoutParser {
   /** {@code source_file, line_number, raw_line} → adds layout, line_kind, parse_error and the canonical fields. */
   public Dataset<Row> parse(Dataset<Row> lines) {
     Column text = regexp_replace(col("raw_line"), "^\uFEFF", "");
-    Column kind = when(lit(layout.header()).and(col("line_number").equalTo(1)), lit(HEADER))
+    // A header layout's file must open with its header; one that does not is in another layout (or has
+    // lost its header), so its columns cannot be trusted: every line of it is quarantined, none skipped.
+    Column headerOk = layout.header()
+        ? max(when(col("line_number").equalTo(1), headerMatches(text)).otherwise(lit(false)))
+            .over(Window.partitionBy("source_file"))
+        : lit(true);
+    Column kind = when(lit(layout.header()).and(col("line_number").equalTo(1)).and(col("_header_ok")), lit(HEADER))
         .when(trim(text).equalTo(""), lit(BLANK))
         .otherwise(lit(DATA));
-    Dataset<Row> withKind = lines.withColumn("line_kind", kind).withColumn("layout", lit(layout.name()));
-    Column parsed = when(col("line_kind").equalTo(DATA), parser(text));
+    Dataset<Row> withKind = lines.withColumn("_header_ok", headerOk)
+        .withColumn("line_kind", kind).withColumn("layout", lit(layout.name()));
+    Column parsed = when(col("line_kind").equalTo(DATA).and(col("_header_ok")), parser(text));
     Column error = when(col("line_kind").notEqual(DATA), lit(null).cast("string"))
+        .when(not(col("_header_ok")), lit("file does not start with the header of layout " + layout.name()
+            + " (" + String.join(layout.delimiter(), layout.columns()) + ")"))
         .when(col("_src").isNull().or(col("_src." + CORRUPT).isNotNull()), lit(parseErrorText()));
     Dataset<Row> split = withKind.withColumn("_src", parsed).withColumn("parse_error", error);
     List<Column> keep = new ArrayList<>(List.of(col("source_file"), col("line_number"), col("raw_line"),
@@ -93,6 +106,13 @@ public final class LayoutParser {
     }
     return mapFields(split.select(keep.toArray(Column[]::new)), "source_file", "line_number", "raw_line", "layout",
         "line_kind", "parse_error");
+  }
+
+  /** The header line, compared without case, quotes or blanks. */
+  private Column headerMatches(Column text) {
+    String expected = String.join(layout.delimiter(), layout.columns()).toLowerCase(java.util.Locale.ROOT)
+        .replaceAll("[\"'\\s]", "");
+    return lower(regexp_replace(text, "[\"'\\s]", "")).equalTo(lit(expected));
   }
 
   private Column parser(Column text) {

@@ -17,7 +17,16 @@ public final class RawLines {
 
   /** Lines of the given files: {@code file_path, block_start, read_order, value}. */
   public static Dataset<Row> read(SparkSession spark, List<String> paths) {
-    return spark.read().format("text").load(paths.toArray(String[]::new))
+    return read(spark, paths, false);
+  }
+
+  /**
+   * As {@link #read(SparkSession, List)}; with {@code untilBroken}, a file whose stream breaks yields the
+   * lines before the break (used only for files {@link GzipIntegrity} found damaged).
+   */
+  public static Dataset<Row> read(SparkSession spark, List<String> paths, boolean untilBroken) {
+    return spark.read().format("text").option("ignoreCorruptFiles", String.valueOf(untilBroken))
+        .load(paths.toArray(String[]::new))
         .select(
             col("_metadata.file_path").as("file_path"),
             col("_metadata.file_block_start").as("block_start"),

@@ -84,8 +84,9 @@ public final class MarketClusteringJob implements Job {
       int kMax = (int) Math.min(cfg.kMax(), featureRows - 1);
       if (kMax < cfg.kMin()) {
         LOG.warn("model: {} markets are too few to cluster with k >= {}; skipped", featureRows, cfg.kMin());
-        return List.of(StageMetrics.passThrough(NAME, Tables.MARKET_CLUSTERS, featureRows, 0, 0)
-            .withDuration(System.currentTimeMillis() - start));
+        // Nothing enters the model: the markets are counted under the reason, and no cluster table is written.
+        return List.of(new StageMetrics(NAME, Tables.MARKET_CLUSTERS, 0, 0, 0, 0,
+            Map.of("skipped_too_few_markets", featureRows), System.currentTimeMillis() - start));
       }
       List<KChoice.Candidate> candidates = new ArrayList<>();
       PipelineModel best = null;

@@ -10,7 +10,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The run-metrics table: one row per run, stage and table with the stage's ledger. */
+/**
+ * The run-metrics table: one row per run, stage and table with the stage's ledger and I/O. Files and bytes
+ * written count what the stage's commits added to that table; tables a stage writes besides its metrics
+ * rows (quarantine, logs, intermediate cells) appear under their own name with rows 0 in, 0 out.
+ */
 public final class RunMetricsTable {
 
   public static final StructType SCHEMA = new StructType()
@@ -24,6 +28,10 @@ public final class RunMetricsTable {
       .add("balanced", DataTypes.BooleanType, false)
       .add("rule_counts", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType), false)
       .add("duration_ms", DataTypes.LongType, false)
+      .add("files_read", DataTypes.LongType, false)
+      .add("bytes_read", DataTypes.LongType, false)
+      .add("files_written", DataTypes.LongType, false)
+      .add("bytes_written", DataTypes.LongType, false)
       .add("run_started_at", DataTypes.TimestampType, false);
 
   private RunMetricsTable() {}
@@ -33,7 +41,7 @@ public final class RunMetricsTable {
     for (StageMetrics m : metrics) {
       rows.add(RowFactory.create(ctx.runId(), m.stage(), m.table(), m.rowsIn(), m.rowsOut(), m.rowsQuarantined(),
           m.duplicatesRemoved(), m.balanced(), m.ruleCounts(),
-          m.durationMs(), Timestamp.from(ctx.startedAt())));
+          m.durationMs(), m.filesRead(), m.bytesRead(), m.filesWritten(), m.bytesWritten(), Timestamp.from(ctx.startedAt())));
     }
     ctx.tables().append(ctx.spark().createDataFrame(rows, SCHEMA).coalesce(1), Tables.RUN_METRICS);
   }

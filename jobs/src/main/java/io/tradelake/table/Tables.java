@@ -4,6 +4,8 @@ import io.delta.tables.DeltaTable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -30,8 +32,17 @@ public final class Tables {
   /** growth_by_market before growth rates: per-period cells, replaced year by year as data arrives. */
   public static final String GROWTH_CELLS = "growth_cells";
 
+  /** Files and bytes a stage's commits added to a table, from Delta's operation metrics. */
+  public record Written(long files, long bytes) {
+    Written plus(Written o) {
+      return new Written(files + o.files, bytes + o.bytes);
+    }
+  }
+
   private final String root;
   private final SparkSession spark;
+  // What this run's commits wrote, by table, since the last takeWritten(); the driver holds one entry per table.
+  private final Map<String, Written> written = new TreeMap<>();
 
   private Tables(String root, SparkSession spark) {
     this.root = root;
@@ -75,13 +86,13 @@ public final class Tables {
   public long overwrite(Dataset<Row> rows, String table, String... partitionBy) {
     rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
         .partitionBy(partitionBy).save(path(table));
-    return lastCommitOutputRows(table);
+    return recordLastCommit(table);
   }
 
   /** Appends in one Delta commit; returns the rows written. */
   public long append(Dataset<Row> rows, String table, String... partitionBy) {
     rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
-    return lastCommitOutputRows(table);
+    return recordLastCommit(table);
   }
 
   /**
@@ -92,7 +103,7 @@ public final class Tables {
     long before = exists(table) ? latestVersion(table) : -1;
     rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy)
         .option("txnAppId", appId).option("txnVersion", version).save(path(table));
-    return latestVersion(table) == before ? 0L : lastCommitOutputRows(table);
+    return latestVersion(table) == before ? 0L : recordLastCommit(table);
   }
 
   /**
@@ -104,7 +115,7 @@ public final class Tables {
       return overwrite(rows, table, partitionBy);
     }
     rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(table));
-    return lastCommitOutputRows(table);
+    return recordLastCommit(table);
   }
 
   private long latestVersion(String table) {
@@ -113,9 +124,32 @@ public final class Tables {
 
   /** Rows written by the table's latest commit, from Delta's own operation metrics (no re-read of data). */
   public long lastCommitOutputRows(String table) {
+    return lastCommit(table)[0];
+  }
+
+  /** What the commits of this Tables wrote since the last call, by table; clears the record. */
+  public Map<String, Written> takeWritten() {
+    Map<String, Written> copy = Map.copyOf(written);
+    written.clear();
+    return copy;
+  }
+
+  private long recordLastCommit(String table) {
+    long[] m = lastCommit(table);
+    written.merge(table, new Written(m[1], m[2]), Written::plus);
+    return m[0];
+  }
+
+  /** {rows, files, bytes} added by the table's latest commit. */
+  private long[] lastCommit(String table) {
     List<Row> last = DeltaTable.forPath(spark, path(table)).history(1)
-        .selectExpr("operationMetrics['numOutputRows'] AS n").collectAsList();
-    String n = last.isEmpty() ? null : last.get(0).getString(0);
-    return n == null ? 0L : Long.parseLong(n);
+        .selectExpr("operationMetrics['numOutputRows']", "operationMetrics['numFiles']",
+            "operationMetrics['numOutputBytes']").collectAsList();
+    long[] m = new long[3];
+    for (int i = 0; i < 3 && !last.isEmpty(); i++) {
+      String n = last.get(0).getString(i);
+      m[i] = n == null ? 0L : Long.parseLong(n);
+    }
+    return m;
   }
 }

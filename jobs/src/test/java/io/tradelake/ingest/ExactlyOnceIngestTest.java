@@ -66,7 +66,7 @@ class ExactlyOnceIngestTest {
     // The interrupted run: its files were logged as batch 1, then the process died before bronze.
     List<RawFile> files = LandingArea.list(input.toString(), List.of("shopline-csv"),
         spark.sparkContext().hadoopConfiguration()).files();
-    IngestLog.record(ctx, 1, files, Map.of(files.get(0).path(), 3L));
+    IngestLog.record(ctx, 1, files, Map.of(files.get(0).path(), 3L), Map.of(), List.of());
     day(input, "2019-03-02", line("c"));
 
     StageMetrics rerun = new IngestJob().run(ctx).get(0);
@@ -89,15 +89,23 @@ class ExactlyOnceIngestTest {
   }
 
   @Test
-  void aFileChangedAfterIngestionIsReportedNotReread(SparkSession spark, @TempDir Path dir) throws Exception {
+  void aFileChangedAfterIngestionIsQuarantinedAsAWholeOnceNotReread(SparkSession spark, @TempDir Path dir)
+      throws Exception {
     Path input = dir.resolve("in");
     JobContext ctx = context(spark, input, dir.resolve("wh"));
     day(input, "2019-03-01", line("a"));
     new IngestJob().run(ctx);
     day(input, "2019-03-01", line("a"), line("b"));
     StageMetrics again = new IngestJob().run(ctx).get(0);
-    assertThat(again.rowsIn()).isZero();
-    assertThat(again.ruleCounts()).containsEntry("changed_file_skipped", 1L);
-    assertThat(ctx.tables().read(Tables.BRONZE).count()).isEqualTo(2);
+    // Not re-read: one finding row stands for the changed file, for clean to quarantine as changed_file.
+    assertThat(again.rowsIn()).isEqualTo(1);
+    assertThat(again.rowsOut()).isEqualTo(1);
+    assertThat(again.ruleCounts()).containsEntry("changed_file", 1L);
+    assertThat(Rows.sorted(ctx.tables().read(Tables.BRONZE).groupBy("line_kind").count()))
+        .containsExactly("CHANGED_FILE|1", "DATA|1", "HEADER|1");
+    // The changed version is logged: the next run neither reads it nor reports it again.
+    StageMetrics third = new IngestJob().run(ctx).get(0);
+    assertThat(third.rowsIn()).isZero();
+    assertThat(third.ruleCounts()).isEmpty();
   }
 }
