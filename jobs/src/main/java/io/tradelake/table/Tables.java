@@ -84,15 +84,17 @@ public final class Tables {
 
   /** Replaces the table's content (and schema) in one Delta commit; returns the rows written. */
   public long overwrite(Dataset<Row> rows, String table, String... partitionBy) {
+    long before = versionOrMinusOne(table);
     rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
         .partitionBy(partitionBy).save(path(table));
-    return recordLastCommit(table);
+    return recordCommits(table, before);
   }
 
   /** Appends in one Delta commit; returns the rows written. */
   public long append(Dataset<Row> rows, String table, String... partitionBy) {
+    long before = versionOrMinusOne(table);
     rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
-    return recordLastCommit(table);
+    return recordCommits(table, before);
   }
 
   /**
@@ -100,10 +102,10 @@ public final class Tables {
    * Delta, so the rows land exactly once. Returns the rows written by this call (0 when skipped).
    */
   public long appendOnce(Dataset<Row> rows, String table, String appId, long version, String... partitionBy) {
-    long before = exists(table) ? latestVersion(table) : -1;
+    long before = versionOrMinusOne(table);
     rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy)
         .option("txnAppId", appId).option("txnVersion", version).save(path(table));
-    return latestVersion(table) == before ? 0L : recordLastCommit(table);
+    return recordCommits(table, before);
   }
 
   /**
@@ -114,17 +116,18 @@ public final class Tables {
     if (!exists(table)) {
       return overwrite(rows, table, partitionBy);
     }
+    long before = versionOrMinusOne(table);
     rows.write().format("delta").mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(table));
-    return recordLastCommit(table);
+    return recordCommits(table, before);
   }
 
   private long latestVersion(String table) {
     return DeltaTable.forPath(spark, path(table)).history(1).select("version").first().getLong(0);
   }
 
-  /** Rows written by the table's latest commit, from Delta's own operation metrics (no re-read of data). */
+  /** Rows written by the table's latest data commit, from Delta's own operation metrics (no re-read of data). */
   public long lastCommitOutputRows(String table) {
-    return lastCommit(table)[0];
+    return commitsAfter(table, versionOrMinusOne(table) - 1)[0];
   }
 
   /** What the commits of this Tables wrote since the last call, by table; clears the record. */
@@ -134,21 +137,32 @@ public final class Tables {
     return copy;
   }
 
-  private long recordLastCommit(String table) {
-    long[] m = lastCommit(table);
+  private long versionOrMinusOne(String table) {
+    return exists(table) ? latestVersion(table) : -1;
+  }
+
+  private long recordCommits(String table, long before) {
+    long[] m = commitsAfter(table, before);
     written.merge(table, new Written(m[1], m[2]), Written::plus);
     return m[0];
   }
 
-  /** {rows, files, bytes} added by the table's latest commit. */
-  private long[] lastCommit(String table) {
-    List<Row> last = DeltaTable.forPath(spark, path(table)).history(1)
+  /**
+   * {rows, files, bytes} added by the table's commits after version {@code before}, leaving out the
+   * compactions Delta's auto compaction may commit right after a write (they move rows, they add none).
+   * A write Delta skipped (a transaction already applied) made no commit: all zero.
+   */
+  private long[] commitsAfter(String table, long before) {
+    List<Row> commits = DeltaTable.forPath(spark, path(table)).history(4)
+        .where("version > " + before + " AND operation <> 'OPTIMIZE'")
         .selectExpr("operationMetrics['numOutputRows']", "operationMetrics['numFiles']",
             "operationMetrics['numOutputBytes']").collectAsList();
     long[] m = new long[3];
-    for (int i = 0; i < 3 && !last.isEmpty(); i++) {
-      String n = last.get(0).getString(i);
-      m[i] = n == null ? 0L : Long.parseLong(n);
+    for (Row c : commits) {
+      for (int i = 0; i < 3; i++) {
+        String n = c.getString(i);
+        m[i] += n == null ? 0L : Long.parseLong(n);
+      }
     }
     return m;
   }
