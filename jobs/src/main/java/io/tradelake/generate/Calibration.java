@@ -82,24 +82,31 @@ final class Calibration implements Serializable {
         for (int r = 0; r < 2; r++) {
           double all = 0;
           double covered = 0;
-          double active = 0;
+          // Per month {covered weight, active weight}: in sample mode each month keeps its seasonal share of
+          // the period, so halves and months (not only the period) carry the values of the full calendar.
+          Map<Integer, double[]> months = new TreeMap<>();
           for (LocalDate d = pFrom; !d.isAfter(pTo); d = d.plusDays(1)) {
             double w = weight(d, r);
             all += w;
             if (!d.isBefore(start) && !d.isAfter(end)) {
               covered += w;
+              double[] m = months.computeIfAbsent(d.getMonthValue(), k -> new double[2]);
+              m[0] += w;
               if (active(d, g.sampleDaysPerMonth())) {
-                active += w;
+                m[1] += w;
               }
             }
           }
-          if (active == 0) {
+          double coveredWithActive = months.values().stream().filter(m -> m[1] > 0).mapToDouble(m -> m[0]).sum();
+          if (coveredWithActive == 0) {
             continue;
           }
           inRange[r] = t[r] * covered / all;
           for (LocalDate d = pFrom; !d.isAfter(pTo); d = d.plusDays(1)) {
             if (!d.isBefore(start) && !d.isAfter(end) && active(d, g.sampleDaysPerMonth())) {
-              realPerDay[(int) (d.toEpochDay() - start.toEpochDay())][r] = inRange[r] * weight(d, r) / active;
+              double[] m = months.get(d.getMonthValue());
+              realPerDay[(int) (d.toEpochDay() - start.toEpochDay())][r] =
+                  inRange[r] * (m[0] / coveredWithActive) * weight(d, r) / m[1];
             }
           }
         }

@@ -535,13 +535,9 @@ final class DayGenerator implements Serializable {
     return line;
   }
 
-  /**
-   * CNY value as the pipeline computes it: quantity × price × rate in Spark decimals, whose product is
-   * rounded to 6 decimals (decimal(38,6)), then round(…, 4).
-   */
+  /** CNY value as the pipeline computes it: the exact product quantity × price × rate, rounded once, half up, to 4 places. */
   static BigDecimal value(int qty, BigDecimal price, BigDecimal rate) {
-    return BigDecimal.valueOf(qty).multiply(price).multiply(rate)
-        .setScale(6, RoundingMode.HALF_UP).setScale(4, RoundingMode.HALF_UP);
+    return BigDecimal.valueOf(qty).multiply(price).multiply(rate).setScale(4, RoundingMode.HALF_UP);
   }
 
   private static String pickOf(Rng rng, List<String> options) {

@@ -21,8 +21,8 @@ enum DirtKind {
   LATE_ARRIVAL("late_arrival", Outcome.KEPT, null, false),
   BOM_FILE("bom_file", Outcome.KEPT, null, true),
   WRONG_LAYOUT_FILE("wrong_layout_file", Outcome.KEPT, null, true),
-  /** Reserved: the pipeline cannot read a truncated gzip file yet, so none are made (rate 0). */
-  TRUNCATED_GZIP("truncated_gzip", Outcome.KEPT, null, true);
+  /** A re-sent gzip copy cut short after its header: one truncated_file row per file. */
+  TRUNCATED_GZIP("truncated_gzip", Outcome.QUARANTINED, "truncated_file", true);
 
   enum Outcome { QUARANTINED, DUPLICATE, KEPT }
 

@@ -12,6 +12,7 @@ public class FileStat implements Serializable {
   private boolean gzip;
   private boolean bom;
   private boolean misrouted;
+  private boolean truncated;
 
   public String getPath() {
     return path;
@@ -67,5 +68,13 @@ public class FileStat implements Serializable {
 
   public void setMisrouted(boolean misrouted) {
     this.misrouted = misrouted;
+  }
+
+  public boolean isTruncated() {
+    return truncated;
+  }
+
+  public void setTruncated(boolean truncated) {
+    this.truncated = truncated;
   }
 }

@@ -186,8 +186,8 @@ public record GeneratorSettings(
    * @param wrongLayoutFile share of days with a shopline CSV file misrouted into the globalbuy folder
    *     (every line of it, header included: unparsable_line)
    * @param lateArrival share of lines delivered one to three days late, in a later day's folder (fine)
-   * @param truncatedGzip share of gzip files cut short. Kept at 0: the pipeline does not handle a truncated
-   *     gzip file yet (the read fails), so the generator does not make them; the kind is reserved.
+   * @param truncatedGzip share of gzip files sent a second time with the transfer cut short after the header
+   *     ({@code *-resent.*.gz}; truncated_file)
    */
   public record Dirt(double duplicateLine, double malformedLine, double badTimestamp, double offsetlessTimestamp,
       double unknownCurrency, double countrySpelling, double unknownCountry, double nonPositivePrice,
@@ -195,13 +195,18 @@ public record GeneratorSettings(
       double truncatedGzip) implements Serializable {
 
     public Dirt {
-      if (truncatedGzip != 0) {
-        throw new IllegalArgumentException("generate: truncated gzip files are not made yet (rate must be 0)");
+      double[] rates = {duplicateLine, malformedLine, badTimestamp, offsetlessTimestamp, unknownCurrency,
+          countrySpelling, unknownCountry, nonPositivePrice, decimalCommaPrice, blankLine, bomFile, wrongLayoutFile,
+          lateArrival, truncatedGzip};
+      for (double r : rates) {
+        if (!(r >= 0 && r <= 1)) {
+          throw new IllegalArgumentException("generate: a dirt rate must be between 0 and 1, got " + r);
+        }
       }
     }
 
     public static Dirt defaults() {
-      return new Dirt(0.010, 0.002, 0.002, 0.05, 0.001, 0.03, 0.001, 0.001, 0.001, 0.002, 0.10, 0.02, 0.015, 0.0);
+      return new Dirt(0.010, 0.002, 0.002, 0.05, 0.001, 0.03, 0.001, 0.001, 0.001, 0.002, 0.10, 0.02, 0.015, 0.03);
     }
 
     /** Clean output: every line parses and passes every rule, no duplicates, no late deliveries. */

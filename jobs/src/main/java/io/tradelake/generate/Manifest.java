@@ -120,7 +120,7 @@ final class Manifest {
     kinds.merge(DirtKind.WRONG_LAYOUT_LINE.label, misrouted, Long::sum); // their header lines
     kinds.put(DirtKind.BOM_FILE.label, files.stream().filter(FileStat::isBom).count());
     kinds.put(DirtKind.WRONG_LAYOUT_FILE.label, misrouted);
-    kinds.put(DirtKind.TRUNCATED_GZIP.label, 0L);
+    kinds.put(DirtKind.TRUNCATED_GZIP.label, files.stream().filter(FileStat::isTruncated).count());
     Map<String, Object> dirt = new LinkedHashMap<>();
     Map<String, Object> fate = new LinkedHashMap<>();
     Map<String, Long> quarantine = new TreeMap<>();

@@ -56,12 +56,14 @@ final class OutputFiles {
     private final String root;
     private final long seed;
     private final double bomShare;
+    private final double truncatedShare;
     private final SerializableConfiguration conf;
 
-    WriteFiles(String root, long seed, double bomShare, SerializableConfiguration conf) {
+    WriteFiles(String root, long seed, double bomShare, double truncatedShare, SerializableConfiguration conf) {
       this.root = root;
       this.seed = seed;
       this.bomShare = bomShare;
+      this.truncatedShare = truncatedShare;
       this.conf = conf;
     }
 
@@ -72,6 +74,7 @@ final class OutputFiles {
       java.io.Writer out = null;
       CountingStream counter = null;
       FileStat stat = null;
+      List<String> firstLines = new ArrayList<>();
       try {
         while (rows.hasNext()) {
           Row r = rows.next();
@@ -81,7 +84,9 @@ final class OutputFiles {
               out.close();
               stat.setBytes(counter.count);
               stats.add(stat);
+              resend(root, seed, truncatedShare, conf, stat, firstLines, stats);
             }
+            firstLines.clear();
             current = relative;
             counter = new CountingStream(create(new Path(root, relative), conf));
             OutputStream raw = relative.endsWith(".gz") ? new GZIPOutputStream(counter, 1 << 16) : counter;
@@ -104,12 +109,16 @@ final class OutputFiles {
           out.write(r.getString(4));
           out.write('\n');
           stat.setLines(stat.getLines() + 1);
+          if (firstLines.size() < RESENT_LINES) {
+            firstLines.add(r.getString(4));
+          }
         }
         if (out != null) {
           out.close();
           out = null;
           stat.setBytes(counter.count);
           stats.add(stat);
+          resend(root, seed, truncatedShare, conf, stat, firstLines, stats);
         }
       } finally {
         if (out != null) {
@@ -118,6 +127,76 @@ final class OutputFiles {
       }
       return stats.iterator();
     }
+  }
+
+  /** Lines of a file copied into its cut-short re-sent copy (only its header survives the cut). */
+  static final int RESENT_LINES = 20;
+
+  /**
+   * Some gzip files are sent twice and the second transfer breaks off: {@code <name>-resent.<ext>.gz}
+   * holds the file's header and first lines, gzipped and cut so that only the header (CSV) or nothing
+   * (JSON lines) is complete. The pipeline keeps what is complete and quarantines the rest as one
+   * truncated_file row, so the copy changes no clean aggregate.
+   */
+  static void resend(String root, long seed, double truncatedShare, SerializableConfiguration conf,
+      FileStat original, List<String> firstLines, List<FileStat> stats) throws IOException {
+    String relative = original.getPath();
+    if (!original.isGzip() || original.isMisrouted() || truncatedShare <= 0
+        || Rng.unit(seed, 0x7C0FL, fnv(relative)) >= truncatedShare) {
+      return;
+    }
+    boolean csv = relative.contains(".csv");
+    StringBuilder text = new StringBuilder(csv ? LineFormat.SHOPLINE_HEADER + "\n" : "");
+    firstLines.forEach(l -> text.append(l).append('\n'));
+    byte[] cut = truncatedGzip(text.toString().getBytes(StandardCharsets.UTF_8), csv ? 1 : 0);
+    String copy = relative.replaceFirst("(\\.csv|\\.jsonl)\\.gz$", "-resent$1.gz");
+    try (OutputStream out = create(new Path(root, copy), conf)) {
+      out.write(cut);
+    }
+    FileStat stat = new FileStat();
+    stat.setPath(copy);
+    stat.setLayout(original.getLayout());
+    stat.setGzip(true);
+    stat.setTruncated(true);
+    stat.setLines(csv ? 1 : 0);
+    stat.setBytes(cut.length);
+    stats.add(stat);
+  }
+
+  /** The longest prefix of gzip(text) whose decompressed bytes hold exactly {@code keep} whole lines. */
+  static byte[] truncatedGzip(byte[] text, int keep) throws IOException {
+    java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(buffer)) {
+      gz.write(text);
+    }
+    byte[] full = buffer.toByteArray();
+    int lo = 10; // past the gzip header
+    int hi = full.length - 9; // without the trailer, the stream is always cut short
+    while (lo < hi) { // largest cut with at most `keep` newlines decoded
+      int mid = (lo + hi + 1) >>> 1;
+      if (newlinesDecoded(java.util.Arrays.copyOf(full, mid)) <= keep) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return java.util.Arrays.copyOf(full, lo);
+  }
+
+  static int newlinesDecoded(byte[] gzipPrefix) {
+    int newlines = 0;
+    byte[] b = new byte[4096];
+    try (java.util.zip.GZIPInputStream in =
+        new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipPrefix))) {
+      for (int n; (n = in.read(b)) > 0; ) {
+        for (int i = 0; i < n; i++) {
+          newlines += b[i] == '\n' ? 1 : 0;
+        }
+      }
+    } catch (IOException e) {
+      // the stream breaks where it was cut: what came before is what counts
+    }
+    return newlines;
   }
 
   /**

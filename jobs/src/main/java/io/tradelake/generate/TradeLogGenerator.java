@@ -88,7 +88,7 @@ public final class TradeLogGenerator {
       List<FileStat> files = lines.select("layout", "folder", "file", "sortKey", "text")
           .repartition(partitions, col("layout"), col("folder"), col("file"))
           .sortWithinPartitions("layout", "folder", "file", "sortKey")
-          .mapPartitions(new OutputFiles.WriteFiles(root, g.seed(), g.dirt().bomFile(), conf),
+          .mapPartitions(new OutputFiles.WriteFiles(root, g.seed(), g.dirt().bomFile(), g.dirt().truncatedGzip(), conf),
               Encoders.bean(FileStat.class))
           .collectAsList();
       spark.sparkContext().setJobDescription("generate: write the buyers' truth file");

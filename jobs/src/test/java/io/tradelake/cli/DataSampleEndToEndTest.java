@@ -31,24 +31,16 @@ class DataSampleEndToEndTest {
   }
 
   @Test
-  void everyStageBalancesAndEveryPlantedFaultIsQuarantinedByName() {
+  void everyStageBalancesAndEveryPlantedFaultIsQuarantinedByName() throws Exception {
     assertThat(exit).isZero();
-    assertThat(tables.read(Tables.RUN_METRICS).where("NOT balanced").count()).isZero();
-    assertThat(sorted(tables.read(Tables.RUN_METRICS).where("stage IN ('ingest', 'clean')"),
-        "stage", "rows_in", "rows_out", "rows_quarantined", "duplicates_removed")).containsExactly(
-        "clean|3837|3818|13|6", "ingest|3897|3897|0|0");
-    assertThat(sorted(tables.read(Tables.QUARANTINE).groupBy("rule").count())).containsExactly(
-        "bad_timestamp|2", "blank_line|1", "non_positive_price|3", "unknown_buyer_country|2",
-        "unknown_currency|2", "unknown_seller_country|1", "unparsable_line|2");
+    GroundTruth.of(SAMPLE).assertCleanStageMatches(tables);
   }
 
   @Test
-  void yearlyTotalsEqualTheSamplesOwnArithmetic() {
-    // gross CNY of clean, not cancelled order lines per year, summed line by line when the sample was made
-    assertThat(sorted(tables.read(Tables.GROWTH_BY_MARKET)
-        .where("period_type = 'year' AND direction = 'TOTAL' AND market = 'ALL'"),
-        "period", "gross_value", "orders")).containsExactly(
-        "2018|502387.56|805", "2019|620340.94|1104", "2020|178868.10|295");
+  void yearlyGrossEqualsWhatTheGeneratorWrote() throws Exception {
+    GroundTruth.of(SAMPLE).assertYearlyGrossMatches(tables);
+    assertThat(tables.read(Tables.GROWTH_BY_MARKET).where("period_type = 'year' AND direction = 'TOTAL' "
+        + "AND market = 'ALL'").count()).isEqualTo(3);
   }
 
   @Test
@@ -58,7 +50,7 @@ class DataSampleEndToEndTest {
         .isGreaterThanOrEqualTo(10);
     assertThat(tables.read(Tables.SILVER).where("direction = 'IMPORT'").select("market").distinct().count())
         .isGreaterThanOrEqualTo(10);
-    assertThat(tables.read(Tables.SILVER).select("currency").distinct().count()).isGreaterThanOrEqualTo(4);
+    assertThat(tables.read(Tables.SILVER).select("currency").distinct().count()).isGreaterThanOrEqualTo(7);
     assertThat(tables.read(Tables.GROWTH_BY_MARKET)
         .where("period = '2019-H1' AND direction = 'TOTAL' AND market = 'ALL' AND yoy_pct IS NOT NULL").count())
         .isEqualTo(1);

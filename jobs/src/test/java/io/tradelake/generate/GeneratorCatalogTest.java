@@ -122,8 +122,8 @@ class GeneratorCatalogTest {
     GeneratorSettings d = GeneratorSettings.defaults();
     assertThatThrownBy(() -> d.withRange(LocalDate.of(2014, 1, 1), LocalDate.of(2015, 1, 1)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new GeneratorSettings.Dirt(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0.1))
-        .hasMessageContaining("truncated gzip");
+    assertThatThrownBy(() -> new GeneratorSettings.Dirt(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1.5))
+        .hasMessageContaining("between 0 and 1");
     assertThatThrownBy(() -> d.withEvents(0)).isInstanceOf(IllegalArgumentException.class);
   }
 }
