@@ -1,0 +1,359 @@
+package io.tradelake.bench;
+
+import io.tradelake.cli.SessionLifecycle;
+import io.tradelake.cli.TradeLake;
+import io.tradelake.config.ConfigLoader;
+import io.tradelake.config.Settings;
+import io.tradelake.config.SourceLayout;
+import io.tradelake.generate.GeneratorSettings;
+import io.tradelake.generate.TradeLogGenerator;
+import io.tradelake.runtime.SparkSessions;
+import io.tradelake.table.Tables;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The benchmark suite ({@code mvn -B -Pbench verify}, never part of the tests): for each size, generated
+ * data cached under {@code bench.data}, the scan floor, the pipeline per stage against it, DuckDB on the
+ * same silver data, a one-day increment, driver heap, files and bytes per table. Writes BENCHMARKS.md.
+ *
+ * <p>Properties: {@code bench.sizes} (events, comma separated; default 1000000), {@code bench.data}
+ * (cache folder), {@code bench.out} (the report), {@code bench.daysPerMonth} (generator sample mode, 0 =
+ * every day), {@code bench.dailyRuns} (days landed and run one at a time, then files per table; 0 = skip).
+ */
+public final class BenchmarkSuite {
+
+  /** One size's figures, in the order they are printed. */
+  static final class Figures {
+    final long events;
+    final Map<String, String> rows = new LinkedHashMap<>();
+    final List<String> notes = new ArrayList<>();
+    final Map<String, Double> stageSeconds = new HashMap<>();
+    double peakHeapMb;
+
+    Figures(long events) {
+      this.events = events;
+    }
+
+    void put(String name, String value) {
+      rows.put(name, value);
+      System.out.printf("bench %,d: %-55s %s%n", events, name, value);
+    }
+  }
+
+  public static void main(String[] args) throws Exception {
+    List<Long> sizes = Stream.of(System.getProperty("bench.sizes", "1000000").split(","))
+        .map(String::trim).map(Long::parseLong).toList();
+    Path cache = Path.of(System.getProperty("bench.data", "target/bench-data"));
+    Path report = Path.of(System.getProperty("bench.out", "../BENCHMARKS.md"));
+    int daysPerMonth = Integer.getInteger("bench.daysPerMonth", 0);
+    Settings settings = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of()));
+    SparkSession spark = SparkSessions.create(settings);
+    List<Figures> all = new ArrayList<>();
+    int dailyRuns = Integer.getInteger("bench.dailyRuns", 0);
+    Map<String, Long> dailyFiles = Map.of();
+    try {
+      for (long events : sizes) {
+        all.add(measure(spark, settings, events, cache, daysPerMonth));
+      }
+      if (dailyRuns > 0) {
+        dailyFiles = DailyRuns.filesAfter(spark, settings, dailyRuns, cache);
+        System.out.println("bench: files per table after " + dailyRuns + " daily runs: " + dailyFiles);
+      }
+    } finally {
+      spark.stop();
+    }
+    String previous = Files.exists(report) ? Files.readString(report) : "";
+    Files.writeString(report, Report.render(previous, all, daysPerMonth, dailyRuns, dailyFiles),
+        StandardCharsets.UTF_8);
+    System.out.println("bench: wrote " + report.toAbsolutePath());
+  }
+
+  static Figures measure(SparkSession spark, Settings settings, long events, Path cache, int daysPerMonth)
+      throws Exception {
+    Figures f = new Figures(events);
+    Path data = cache.resolve("events-" + events + (daysPerMonth > 0 ? "-dpm" + daysPerMonth : ""));
+    if (!Files.exists(data.resolve("_truth/manifest.json"))) {
+      long t = System.nanoTime();
+      GeneratorSettings g = GeneratorSettings.defaults().withEvents(events).withSeed(7)
+          .withSampleDaysPerMonth(daysPerMonth);
+      TradeLogGenerator.run(spark, g, settings, data.toString(), true);
+      f.put("generate (s)", String.format(Locale.ROOT, "%.1f", secs(t)));
+    }
+    List<Path> files = rawFiles(data);
+    long bytes = 0;
+    for (Path p : files) {
+      bytes += Files.size(p);
+    }
+    f.put("raw files / MB", files.size() + " / " + String.format(Locale.ROOT, "%.1f", bytes / 1e6));
+
+    // Scan floor: the raw files read with each layout's explicit schema, every record counted.
+    long t0 = System.nanoTime();
+    long scanned = 0;
+    for (SourceLayout layout : settings.layouts().values()) {
+      List<String> paths = files.stream().filter(p -> p.startsWith(data.resolve(layout.name())))
+          .map(Path::toString).toList();
+      scanned += scanFloor(spark, layout, paths);
+    }
+    double floorSeconds = secs(t0);
+    double floorRate = scanned / floorSeconds;
+    f.put("scan floor: records / s", String.format(Locale.ROOT, "%,.0f (%,d records in %.1f s)", floorRate,
+        scanned, floorSeconds));
+
+    // The pipeline on all days but the last, then the last day alone (incremental).
+    Path landing = Files.createTempDirectory("bench-landing");
+    Path warehouse = Files.createTempDirectory("bench-warehouse");
+    String lastDay = linkDays(data, landing, false);
+    resetPeaks();
+    long full = System.nanoTime();
+    run(spark, landing, warehouse);
+    double fullSeconds = secs(full);
+    f.peakHeapMb = peakHeapMb();
+    Tables tables = Tables.at(warehouse.toString(), spark);
+    Dataset<Row> metrics = tables.read(Tables.RUN_METRICS);
+    String firstRun = metrics.selectExpr("min(run_id)").first().getString(0);
+    List<Row> ledger = new ArrayList<>(metrics.where("run_id = '" + firstRun + "' AND rows_in > 0")
+        .select("stage", "table_name", "rows_in", "duration_ms").collectAsList());
+    List<String> order = List.of("ingest", "clean", "aggregate", "model");
+    ledger.sort(java.util.Comparator.comparingInt(r -> order.indexOf(r.getString(0))));
+    for (Row m : ledger) {
+      String stage = m.getString(0);
+      if (f.stageSeconds.containsKey(stage)) {
+        continue; // aggregate reports two tables with one duration
+      }
+      double s = m.getLong(3) / 1000.0;
+      f.stageSeconds.put(stage, s);
+      double rate = m.getLong(2) / s;
+      f.put(stage + ": rows / s (per core) · × scan floor", String.format(Locale.ROOT,
+          "%,.0f (%,.0f) · %.2f  [%,d rows in %.1f s]", rate, rate / cores(spark), rate / floorRate, m.getLong(2), s));
+    }
+    f.put("full run, all stages (s)", String.format(Locale.ROOT, "%.1f", fullSeconds));
+    f.put("JVM peak heap, full run (MB)", String.format(Locale.ROOT, "%.0f", f.peakHeapMb));
+    for (Row m : metrics.where("run_id = '" + firstRun + "'").groupBy("table_name")
+        .agg(org.apache.spark.sql.functions.sum("files_written"), org.apache.spark.sql.functions.sum("bytes_written"))
+        .orderBy("table_name").collectAsList()) {
+      f.put("written: " + m.getString(0) + " (files / MB)", m.getLong(1) + " / "
+          + String.format(Locale.ROOT, "%.2f", m.getLong(2) / 1e6));
+    }
+
+    // Inputs of clean and aggregate, scanned: their floors.
+    long tb = System.nanoTime();
+    long bronzeRows = tables.read(Tables.BRONZE).selectExpr("max(xxhash64(*))", "count(*)").first().getLong(1);
+    double bronzeRate = bronzeRows / secs(tb);
+    long ts = System.nanoTime();
+    long silverRows = tables.read(Tables.SILVER).selectExpr("max(xxhash64(*))", "count(*)").first().getLong(1);
+    double silverRate = silverRows / secs(ts);
+    f.put("scan floor of bronze / silver (rows / s)", String.format(Locale.ROOT, "%,.0f / %,.0f", bronzeRate,
+        silverRate));
+    Double cleanS = f.stageSeconds.get("clean");
+    if (cleanS != null) {
+      f.put("clean: rows / s × bronze scan floor", String.format(Locale.ROOT, "%.3f",
+          bronzeRows / cleanS / bronzeRate));
+    }
+
+    // DuckDB on the same silver, exported as Parquet.
+    DuckDbComparison.Result duck = DuckDbComparison.run(spark, tables, Files.createTempDirectory("bench-parquet"));
+    Double aggS = f.stageSeconds.get("aggregate");
+    f.put("DuckDB: growth_by_market yearly + monthly (s)", String.format(Locale.ROOT, "%.2f", duck.seconds()));
+    if (aggS != null) {
+      f.put("aggregate (TradeLake) / DuckDB time", String.format(Locale.ROOT, "%.1f", aggS / duck.seconds()));
+    }
+    f.put("DuckDB rows equal to gold", duck.compared() + " compared, " + duck.mismatches() + " differ");
+
+    // One more day.
+    linkDays(data, landing, true);
+    resetPeaks();
+    long inc = System.nanoTime();
+    run(spark, landing, warehouse);
+    double incSeconds = secs(inc);
+    f.put("one-day increment (" + lastDay + "): run (s) · share of full", String.format(Locale.ROOT,
+        "%.1f · %.1f%%", incSeconds, 100 * incSeconds / fullSeconds));
+    f.put("JVM peak heap, increment (MB)", String.format(Locale.ROOT, "%.0f", peakHeapMb()));
+    deleteTree(landing);
+    deleteTree(warehouse);
+    return f;
+  }
+
+  static long scanFloor(SparkSession spark, SourceLayout layout, List<String> paths) {
+    if (paths.isEmpty()) {
+      return 0;
+    }
+    if (layout.format() == SourceLayout.Format.CSV) {
+      StructType schema = new StructType();
+      for (String c : layout.columns()) {
+        schema = schema.add(c, DataTypes.StringType);
+      }
+      return spark.read().schema(schema).option("header", String.valueOf(layout.header()))
+          .option("sep", layout.delimiter()).csv(paths.toArray(String[]::new))
+          .selectExpr("max(xxhash64(*))", "count(*)").first().getLong(1);
+    }
+    return spark.read().schema(StructType.fromDDL(layout.jsonSchema())).json(paths.toArray(String[]::new))
+        .selectExpr("max(xxhash64(*))", "count(*)").first().getLong(1);
+  }
+
+  static void run(SparkSession spark, Path landing, Path warehouse) {
+    int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
+        .execute("run", "--input", landing.toString(), "--warehouse", warehouse.toString());
+    if (exit != 0) {
+      throw new IllegalStateException("tradelake run failed with exit code " + exit);
+    }
+  }
+
+  /** Links the generated day folders into {@code landing}: all but the last day, or only the last. */
+  static String linkDays(Path data, Path landing, boolean lastOnly) throws IOException {
+    String last = "";
+    List<Path> days = new ArrayList<>();
+    for (String layout : List.of("shopline-csv", "globalbuy-jsonl")) {
+      try (Stream<Path> s = Files.list(data.resolve(layout))) {
+        s.forEach(days::add);
+      }
+    }
+    for (Path d : days) {
+      last = d.getFileName().toString().compareTo(last) > 0 ? d.getFileName().toString() : last;
+    }
+    for (Path d : days) {
+      boolean isLast = d.getFileName().toString().equals(last);
+      if (isLast == lastOnly) {
+        Path target = landing.resolve(d.getParent().getFileName()).resolve(d.getFileName());
+        Files.createDirectories(target);
+        try (Stream<Path> s = Files.list(d)) {
+          for (Path file : s.toList()) {
+            Files.createSymbolicLink(target.resolve(file.getFileName()), file.toAbsolutePath());
+          }
+        }
+      }
+    }
+    return last;
+  }
+
+  static List<Path> rawFiles(Path data) throws IOException {
+    List<Path> out = new ArrayList<>();
+    for (String layout : List.of("shopline-csv", "globalbuy-jsonl")) {
+      try (Stream<Path> s = Files.walk(data.resolve(layout))) {
+        s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().contains("-resent."))
+            .forEach(out::add);
+      }
+    }
+    return out;
+  }
+
+  static int cores(SparkSession spark) {
+    return spark.sparkContext().defaultParallelism() > 0
+        ? Math.min(Runtime.getRuntime().availableProcessors(), spark.sparkContext().defaultParallelism())
+        : Runtime.getRuntime().availableProcessors();
+  }
+
+  static void resetPeaks() {
+    System.gc();
+    ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+  }
+
+  /** Peak heap used over the pools since the last reset (an upper bound: pools peak at different times). */
+  static double peakHeapMb() {
+    long sum = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        sum += pool.getPeakUsage().getUsed();
+      }
+    }
+    return sum / 1e6;
+  }
+
+  static double secs(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> s = Files.walk(root)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** DuckDB computing growth_by_market's cells from silver exported as Parquet, checked against the gold. */
+  static final class DuckDbComparison {
+    record Result(double seconds, long compared, long mismatches) {}
+
+    static Result run(SparkSession spark, Tables tables, Path dir) throws Exception {
+      Path parquet = dir.resolve("silver");
+      tables.read(Tables.SILVER).select("event_type", "event_date", "direction", "market", "order_id", "buyer_id",
+          "reporting_value").write().parquet(parquet.toString());
+      String sql = """
+          WITH s AS (SELECT * FROM read_parquet('%s/*.parquet')),
+          cancelled AS (SELECT DISTINCT order_id FROM s WHERE event_type = 'CANCEL'),
+          sales AS (SELECT * FROM s WHERE event_type = 'ORDER' AND direction IN ('EXPORT', 'IMPORT')
+                    AND order_id NOT IN (SELECT order_id FROM cancelled)),
+          periods AS (
+            SELECT 'year' AS period_type, strftime(event_date, '%%Y') AS period, * FROM sales
+            UNION ALL
+            SELECT 'month', strftime(event_date, '%%Y-%%m'), * FROM sales)
+          SELECT period_type, period, coalesce(direction, 'TOTAL') AS direction, coalesce(market, 'ALL') AS market,
+                 round(sum(reporting_value), 2) AS gross, count(DISTINCT order_id) AS orders,
+                 count(DISTINCT buyer_id) AS buyers
+          FROM periods
+          GROUP BY GROUPING SETS ((period_type, period, direction, market), (period_type, period, direction),
+                                  (period_type, period))
+          """.formatted(parquet.toAbsolutePath());
+      Map<String, String> duck = new HashMap<>();
+      long t;
+      double seconds;
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+        st.execute("SET threads = " + Runtime.getRuntime().availableProcessors());
+        t = System.nanoTime();
+        try (ResultSet rs = st.executeQuery(sql)) {
+          while (rs.next()) {
+            duck.put(rs.getString(1) + "|" + rs.getString(2) + "|" + rs.getString(3) + "|" + rs.getString(4),
+                new BigDecimal(rs.getString(5)).setScale(2) + "|" + rs.getLong(6) + "|" + rs.getLong(7));
+          }
+        }
+        seconds = secs(t);
+      }
+      long compared = 0;
+      long mismatches = 0;
+      for (Row r : tables.read(Tables.GROWTH_BY_MARKET)
+          .where("period_type IN ('year', 'month') AND direction IN ('EXPORT', 'IMPORT', 'TOTAL') AND NOT suppressed")
+          .select("period_type", "period", "direction", "market", "gross_value", "orders", "buyers").collectAsList()) {
+        String key = r.getString(0) + "|" + r.getString(1) + "|" + r.getString(2) + "|" + r.getString(3);
+        String expected = duck.get(key);
+        if (expected == null) {
+          continue; // TOTAL per market is not in DuckDB's grouping sets
+        }
+        compared++;
+        String gold = r.getDecimal(4).setScale(2) + "|" + r.getLong(5) + "|" + r.getLong(6);
+        if (!gold.equals(expected)) {
+          mismatches++;
+          if (mismatches <= 5) {
+            System.out.println("bench: DuckDB differs at " + key + ": gold " + gold + ", DuckDB " + expected);
+          }
+        }
+      }
+      return new Result(seconds, compared, mismatches);
+    }
+  }
+}
