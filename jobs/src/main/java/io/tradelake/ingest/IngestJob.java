@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,19 +98,26 @@ public final class IngestJob implements Job {
     damaged.forEach((p, why) -> LOG.warn("ingest: {} is damaged ({}): its lines up to the break are read, the rest "
         + "is quarantined as truncated_file", p, why));
 
-    ctx.describe(NAME, "count lines of batch " + batch + " (" + files.size() + " files)");
+    ctx.describe(NAME, "read and count lines of batch " + batch + " (" + files.size() + " files)");
     Map<String, Long> linesByFile = new HashMap<>();
     List<Dataset<Row>> parts = new ArrayList<>();
+    List<Dataset<Row>> cached = new ArrayList<>();
     Map<String, List<RawFile>> byLayoutAndState = files.stream().collect(Collectors.groupingBy(
         f -> f.layout() + (damaged.containsKey(f.path()) ? "\tdamaged" : ""), TreeMap::new, Collectors.toList()));
     for (List<RawFile> group : byLayoutAndState.values()) {
       boolean broken = damaged.containsKey(group.get(0).path());
-      Dataset<Row> lines = RawLines.read(ctx.spark(), group.stream().map(RawFile::path).toList(), broken);
-      for (Row r : lines.groupBy("file_path").count().collectAsList()) {
-        linesByFile.put(r.getString(0), r.getLong(1));
+      // Read (and decompress) once: the lines are counted, then numbered, parsed and written from the cache.
+      Dataset<Row> lines = RawLines.read(ctx.spark(), group.stream().map(RawFile::path).toList(), broken)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      cached.add(lines);
+      // One row per file block: bounded by the number of files, not by their content.
+      List<Row> blockRows = RawLines.blocks(lines).collectAsList();
+      for (Row r : blockRows) {
+        linesByFile.merge(r.getString(0), r.getLong(2), Long::sum);
       }
+      Dataset<Row> blocks = ctx.spark().createDataFrame(blockRows, RawLines.blocks(lines).schema());
       LayoutParser parser = new LayoutParser(layouts.get(group.get(0).layout()));
-      parts.add(lines.transform(RawLines::numbered).transform(parser::parse));
+      parts.add(RawLines.numbered(lines, blocks).transform(parser::parse));
     }
     List<FileFindings.Finding> findings = new ArrayList<>();
     for (RawFile f : files) {
@@ -135,10 +143,14 @@ public final class IngestJob implements Job {
     }
     ctx.describe(NAME, "write batch " + batch + " to bronze");
     long rowsOut = 0;
-    if (!parts.isEmpty()) {
-      Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()
-          .transform(d -> withRunColumns(d, ctx.runId(), batch, Timestamp.from(ctx.startedAt())));
-      rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
+    try {
+      if (!parts.isEmpty()) {
+        Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()
+            .transform(d -> withRunColumns(d, ctx.runId(), batch, Timestamp.from(ctx.startedAt())));
+        rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
+      }
+    } finally {
+      cached.forEach(d -> d.unpersist(true));
     }
     Map<String, Long> byRule = new TreeMap<>();
     if (!damaged.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.tradelake.ingest;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_csv;
@@ -76,15 +77,21 @@ public final class LayoutParser {
     }
   }
 
-  /** {@code source_file, line_number, raw_line} → adds layout, line_kind, parse_error and the canonical fields. */
+  /**
+   * {@code source_file, line_number, raw_line} [, {@code file_first_line}] → adds layout, line_kind, parse_error and the canonical fields. */
   public Dataset<Row> parse(Dataset<Row> lines) {
     Column text = regexp_replace(col("raw_line"), "^\uFEFF", "");
     // A header layout's file must open with its header; one that does not is in another layout (or has
     // lost its header), so its columns cannot be trusted: every line of it is quarantined, none skipped.
-    Column headerOk = layout.header()
-        ? max(when(col("line_number").equalTo(1), headerMatches(text)).otherwise(lit(false)))
-            .over(Window.partitionBy("source_file"))
-        : lit(true);
+    Column headerOk;
+    if (!layout.header()) {
+      headerOk = lit(true);
+    } else if (java.util.Arrays.asList(lines.columns()).contains("file_first_line")) {
+      headerOk = coalesce(headerMatches(regexp_replace(col("file_first_line"), "^\uFEFF", "")), lit(false));
+    } else {
+      headerOk = max(when(col("line_number").equalTo(1), headerMatches(text)).otherwise(lit(false)))
+          .over(Window.partitionBy("source_file"));
+    }
     Column kind = when(lit(layout.header()).and(col("line_number").equalTo(1)).and(col("_header_ok")), lit(HEADER))
         .when(trim(text).equalTo(""), lit(BLANK))
         .otherwise(lit(DATA));
