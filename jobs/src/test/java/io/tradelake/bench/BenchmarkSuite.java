@@ -68,7 +68,7 @@ public final class BenchmarkSuite {
 
   public static void main(String[] args) throws Exception {
     List<Long> sizes = Stream.of(System.getProperty("bench.sizes", "1000000").split(","))
-        .map(String::trim).map(Long::parseLong).toList();
+        .map(String::trim).filter(x -> !x.isEmpty()).map(Long::parseLong).toList();
     Path cache = Path.of(System.getProperty("bench.data", "target/bench-data"));
     Path report = Path.of(System.getProperty("bench.out", "../BENCHMARKS.md"));
     int daysPerMonth = Integer.getInteger("bench.daysPerMonth", 0);
