@@ -19,7 +19,7 @@ import picocli.CommandLine.Mixin;
     description = "Cross-border e-commerce retail logs → bronze, silver and gold Delta tables, and market clusters.",
     subcommands = {
         TradeLake.Ingest.class, TradeLake.Clean.class, TradeLake.Aggregate.class, TradeLake.Model.class,
-        TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class,
+        TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class, SqlCommand.class,
         io.tradelake.generate.GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class TradeLake {
 
@@ -56,7 +56,7 @@ public final class TradeLake {
       public <K> K create(Class<K> cls) throws Exception {
         // Commands that run Spark get the root, which knows how sessions are made and where output goes.
         if (JobCommand.class.isAssignableFrom(cls) || cls == OpsCommands.Status.class
-            || cls == OpsCommands.Maintain.class) {
+            || cls == OpsCommands.Maintain.class || cls == SqlCommand.class) {
           return cls.cast(cls.getDeclaredConstructor(TradeLake.class).newInstance(root));
         }
         return CommandLine.defaultFactory().create(cls);

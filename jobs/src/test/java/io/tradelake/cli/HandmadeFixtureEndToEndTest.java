@@ -215,4 +215,34 @@ class HandmadeFixtureEndToEndTest {
     assertThat(tables.read(Tables.BRONZE).count()).isEqualTo(21);
     assertThat(sorted(tables.read(Tables.GROWTH_BY_MARKET))).isEqualTo(before);
   }
+
+  String sql(int[] exit, String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    picocli.CommandLine cli = TradeLake.commandLine(SessionLifecycle.shared(spark),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
+    List<String> all = new java.util.ArrayList<>(List.of("sql", "--warehouse", warehouse.toString()));
+    all.addAll(List.of(args));
+    exit[0] = cli.execute(all.toArray(String[]::new));
+    return out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void sqlQueriesTheWarehouseTablesByName(@TempDir Path dir) throws Exception {
+    int[] exit = new int[1];
+    String csv = sql(exit, "--format", "csv", "SELECT period, gross_value FROM growth_by_market "
+        + "WHERE period_type = 'year' AND direction = 'TOTAL' AND market = 'ALL' ORDER BY period");
+    assertThat(exit[0]).isZero();
+    assertThat(csv.lines().toList()).containsExactly("period,gross_value", "2018,1270.00", "2019,1500.00",
+        "2020,300.00");
+    Path file = dir.resolve("q.sql");
+    Files.writeString(file, "SELECT count(*) AS n FROM quarantine;\nSELECT 'a;b' AS s;\n");
+    String table = sql(exit, "-f", file.toString());
+    assertThat(exit[0]).isZero();
+    assertThat(table).contains("n\n-\n6\n(1 row)").contains("a;b");
+    String bad = sql(exit, "SELECT nope FROM growth_by_market");
+    assertThat(exit[0]).isNotZero();
+    assertThat(bad).contains("tradelake sql:").contains("nope").doesNotContain("\tat ");
+  }
 }
