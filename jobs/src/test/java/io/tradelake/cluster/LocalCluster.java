@@ -1,0 +1,88 @@
+package io.tradelake.cluster;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A standalone Spark cluster (one master, two one-core workers) started with {@code scripts/local-cluster} on free
+ * ports, its run dir (logs, work dirs) kept under target/ for a look after a failure.
+ */
+final class LocalCluster implements AutoCloseable {
+
+  private final Path script;
+  private final Map<String, String> env;
+  private final Path runDir;
+  private final int masterPort;
+
+  private LocalCluster(Path script, Path runDir, int masterPort, int uiPort) {
+    this.script = script;
+    this.runDir = runDir;
+    this.masterPort = masterPort;
+    this.env = Map.of(
+        "LOCAL_CLUSTER_DIR", runDir.toString(),
+        "LOCAL_CLUSTER_MASTER_PORT", Integer.toString(masterPort),
+        "LOCAL_CLUSTER_UI_PORT", Integer.toString(uiPort),
+        "LOCAL_CLUSTER_WORKERS", "2",
+        "LOCAL_CLUSTER_WORKER_PORT", "0",
+        "LOCAL_CLUSTER_WORKER_UI_PORT", "0",
+        "LOCAL_CLUSTER_WORKER_CORES", "1",
+        "LOCAL_CLUSTER_WORKER_MEMORY", "1536m",
+        "LOCAL_CLUSTER_TIMEOUT", "180");
+  }
+
+  static LocalCluster start(Path projectDir, Path runDir) throws IOException, InterruptedException {
+    LocalCluster cluster = new LocalCluster(projectDir.resolve("scripts/local-cluster"), runDir, freePort(), freePort());
+    cluster.script("stop", false); // a cluster left by a killed test run
+    cluster.script("start", true);
+    return cluster;
+  }
+
+  String masterUrl() {
+    return "spark://127.0.0.1:" + masterPort;
+  }
+
+  Path runDir() {
+    return runDir;
+  }
+
+  String status() throws IOException, InterruptedException {
+    return script("status", false);
+  }
+
+  @Override
+  public void close() throws IOException, InterruptedException {
+    script("stop", true);
+  }
+
+  /** Runs the script; with {@code mustSucceed}, a non-zero exit fails with the script's output. */
+  private String script(String command, boolean mustSucceed) throws IOException, InterruptedException {
+    Files.createDirectories(runDir);
+    Path out = runDir.resolve(command + ".out");
+    ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command)
+        .redirectErrorStream(true).redirectOutput(out.toFile());
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    if (!p.waitFor(4, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("local-cluster " + command + " did not finish; see " + out);
+    }
+    String output = Files.readString(out);
+    if (mustSucceed && p.exitValue() != 0) {
+      throw new AssertionError("local-cluster " + command + " exited " + p.exitValue() + ":\n" + output
+          + "\nlogs: " + runDir.resolve("logs"));
+    }
+    return output;
+  }
+
+  /** A port free now on loopback; the daemons bind it a moment later, which a test machine tolerates. */
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

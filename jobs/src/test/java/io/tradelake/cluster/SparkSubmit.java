@@ -1,0 +1,80 @@
+package io.tradelake.cluster;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code spark-submit --deploy-mode client} of the application jar, in a child JVM whose classpath holds Spark and
+ * its dependencies only (jobs/target/spark-classpath.txt): what the jar needs beyond Spark must be inside it. The
+ * child runs in an empty folder, so its environment file comes from the jar too.
+ */
+final class SparkSubmit {
+
+  /** The key conf/local.conf uses, so pseudonyms match a local run's. */
+  static final String HMAC_KEY = "tradelake-local-development-key";
+
+  private final Path projectDir;
+  private final String master;
+  private final Map<String, String> conf = new LinkedHashMap<>();
+
+  SparkSubmit(Path projectDir, String master) {
+    this.projectDir = projectDir;
+    this.master = master;
+  }
+
+  SparkSubmit conf(String key, String value) {
+    conf.put(key, value);
+    return this;
+  }
+
+  /** Runs {@code tradelake <args>} in {@code workDir}, output to {@code log}; returns the exit code. */
+  int run(Path workDir, Path log, List<String> args) throws IOException, InterruptedException {
+    Path jar = projectDir.resolve("jobs/target/tradelake-jobs.jar");
+    Path sparkClasspath = projectDir.resolve("jobs/target/spark-classpath.txt");
+    if (!Files.isRegularFile(jar) || !Files.isRegularFile(sparkClasspath)) {
+      throw new AssertionError("no " + jar + " or " + sparkClasspath + ": run after package (mvn -B -Pcluster verify)");
+    }
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    cmd.addAll(sparkJvmOptions());
+    cmd.addAll(List.of("-Xmx1g", "-Duser.timezone=UTC",
+        "-Dlog4j2.configurationFile=" + projectDir.resolve("conf/log4j2.properties").toAbsolutePath(),
+        "-cp", Files.readString(sparkClasspath).trim(),
+        "org.apache.spark.deploy.SparkSubmit", "--master", master, "--deploy-mode", "client"));
+    conf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
+    cmd.addAll(List.of("--class", "io.tradelake.cli.TradeLake", jar.toAbsolutePath().toString()));
+    cmd.addAll(args);
+
+    Files.createDirectories(workDir);
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile())
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().remove("TRADELAKE_CONF_DIR");
+    pb.environment().put("TRADELAKE_HMAC_KEY", HMAC_KEY);
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Process p = pb.start();
+    if (!p.waitFor(20, TimeUnit.MINUTES)) {
+      p.destroyForcibly().waitFor();
+      throw new AssertionError("spark-submit " + args.get(0) + " did not finish in 20 minutes; log: " + log);
+    }
+    return p.exitValue();
+  }
+
+  /** The Java 17 flags Spark needs, as this JVM got them (the surefire/failsafe argLine). */
+  static List<String> sparkJvmOptions() {
+    List<String> out = new ArrayList<>();
+    for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (arg.startsWith("--") || arg.startsWith("-XX:+IgnoreUnrecognized") || arg.startsWith("-Djdk.reflect")
+          || arg.startsWith("-Dio.netty")) {
+        out.add(arg);
+      }
+    }
+    return out;
+  }
+}
