@@ -9,20 +9,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A standalone Spark cluster (one master, two one-core workers) started with {@code scripts/local-cluster} on free
- * ports, its run dir (logs, work dirs) kept under target/ for a look after a failure.
+ * A standalone Spark cluster (one master, two workers) started with {@code scripts/local-cluster} on free ports;
+ * its run dir (logs, work dirs with the executors' output) is kept for a look after a failure.
  */
 final class LocalCluster implements AutoCloseable {
 
   private final Path script;
-  private final Map<String, String> env;
   private final Path runDir;
   private final int masterPort;
+  private final Map<String, String> env;
 
   private LocalCluster(Path script, Path runDir, int masterPort, int uiPort) {
     this.script = script;
     this.runDir = runDir;
     this.masterPort = masterPort;
+    // Two cores per worker, so two applications can each have an executor on both workers at once.
     this.env = Map.of(
         "LOCAL_CLUSTER_DIR", runDir.toString(),
         "LOCAL_CLUSTER_MASTER_PORT", Integer.toString(masterPort),
@@ -30,28 +31,20 @@ final class LocalCluster implements AutoCloseable {
         "LOCAL_CLUSTER_WORKERS", "2",
         "LOCAL_CLUSTER_WORKER_PORT", "0",
         "LOCAL_CLUSTER_WORKER_UI_PORT", "0",
-        "LOCAL_CLUSTER_WORKER_CORES", "1",
-        "LOCAL_CLUSTER_WORKER_MEMORY", "1536m",
+        "LOCAL_CLUSTER_WORKER_CORES", "2",
+        "LOCAL_CLUSTER_WORKER_MEMORY", "2g",
         "LOCAL_CLUSTER_TIMEOUT", "180");
   }
 
   static LocalCluster start(Path projectDir, Path runDir) throws IOException, InterruptedException {
     LocalCluster cluster = new LocalCluster(projectDir.resolve("scripts/local-cluster"), runDir, freePort(), freePort());
-    cluster.script("stop", false); // a cluster left by a killed test run
+    cluster.script("stop", false); // one a killed test run left
     cluster.script("start", true);
     return cluster;
   }
 
   String masterUrl() {
     return "spark://127.0.0.1:" + masterPort;
-  }
-
-  Path runDir() {
-    return runDir;
-  }
-
-  String status() throws IOException, InterruptedException {
-    return script("status", false);
   }
 
   @Override
@@ -79,7 +72,7 @@ final class LocalCluster implements AutoCloseable {
     return output;
   }
 
-  /** A port free now on loopback; the daemons bind it a moment later, which a test machine tolerates. */
+  /** A port free now on loopback; the master binds it a moment later, which a test machine tolerates. */
   static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();

@@ -8,14 +8,17 @@ import io.tradelake.cli.TradeLake;
 import io.tradelake.table.Tables;
 import io.tradelake.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.sql.SparkSession;
@@ -24,14 +27,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The application jar on a real standalone cluster (scripts/local-cluster: a master and two one-core workers),
- * submitted as a user would, with only Spark's jars beside it: its tasks, model training included, run on
- * executors of both workers, and its gold equals a local run's row for row; likewise with the warehouse on
- * HDFS (an in-process MiniDFSCluster). Minutes on 2 cores: tagged {@code cluster}, run after package with
- * {@code mvn -B verify -Pcluster}.
+ * The application jar on a real standalone cluster (scripts/local-cluster: a master and two workers), submitted
+ * as a user would, with only Spark's jars beside it, on the generator's data in data-sample/: its tasks, model
+ * training included, run in executors on both workers, and its gold equals a local run's row for row; likewise
+ * with the warehouse on HDFS (an in-process MiniDFSCluster). The two submissions run side by side on the one
+ * cluster, each with one one-core executor per worker, while this JVM makes the local run they are compared with.
+ * Runs after package (failsafe); everything it wrote stays in jobs/target/cluster-it for a look after a failure.
  */
 @SparkTest
 @Tag("cluster")
@@ -39,106 +42,133 @@ import org.junit.jupiter.api.io.TempDir;
 class SparkClusterIT {
 
   static final Path PROJECT = Path.of(System.getProperty("tradelake.project.dir", "..")).toAbsolutePath().normalize();
+  static final Path WORK = PROJECT.resolve("jobs/target/cluster-it");
+  static final Path INPUT = PROJECT.resolve("data-sample");
   static final List<String> GOLD = List.of(Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL);
+  /** Fewer candidate k than the default 2..6: the same kind of training tasks in less time. */
+  static final String K_MAX = "model.markets.k-max=3";
+  /** How long a submission may still take once the local run is done; a busy machine may need more. */
+  static final long TIMEOUT_MINUTES = Long.getLong("tradelake.cluster.timeoutMinutes", 10);
 
   SparkSession spark;
   LocalCluster cluster;
-  Path landing;
+  MiniDFSCluster hdfs;
+  String hdfsWarehouse;
+  SparkSubmit.Submitted onCluster;
+  SparkSubmit.Submitted onHdfs;
   Map<String, List<String>> localGold;
 
   @BeforeAll
-  void generateOnTheClusterAndRunLocally(SparkSession spark, @TempDir Path dir) throws Exception {
+  void submitBothRunsAndRunLocally(SparkSession spark) throws Exception {
     this.spark = spark;
-    cluster = LocalCluster.start(PROJECT, PROJECT.resolve("jobs/target/local-cluster-it"));
-    landing = dir.resolve("landing");
-    Path log = dir.resolve("generate.log");
-    // The generator is a Spark job too: its files are the same whatever runs it (seeded per day).
-    assertThat(submit(null).run(dir.resolve("generate"), log, List.of("generate", "--env", "cluster",
-        "--events", "20000", "--seed", "7", "--days-per-month", "2", "--output", landing.toString())))
-        .as("generate on the cluster; log %s:%n%s", log, tail(log)).isZero();
+    cluster = LocalCluster.start(PROJECT, WORK.resolve("cluster")); // stops one a killed run left first
+    for (String dir : List.of("hdfs", "local-run", "cluster-run", "hdfs-run")) {
+      deleteRecursively(WORK.resolve(dir));
+    }
 
-    Path warehouse = dir.resolve("local-warehouse");
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, WORK.resolve("hdfs").toString());
+    conf.setBoolean("dfs.permissions.enabled", false);
+    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    hdfsWarehouse = "hdfs://127.0.0.1:" + hdfs.getNameNodePort() + "/tradelake/warehouse";
+
+    onCluster = submitRun(WORK.resolve("cluster-run"), WORK.resolve("cluster-run/warehouse").toString());
+    onHdfs = submitRun(WORK.resolve("hdfs-run"), hdfsWarehouse);
+
+    Path warehouse = WORK.resolve("local-run/warehouse");
     int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
-        .execute("run", "--input", landing.toString(), "--warehouse", warehouse.toString());
+        .execute("run", "--input", INPUT.toString(), "--warehouse", warehouse.toString(), "--conf", K_MAX);
     assertThat(exit).as("local run").isZero();
     localGold = gold(warehouse.toString());
   }
 
   @AfterAll
-  void stopCluster() throws Exception {
-    if (cluster != null) {
-      cluster.close();
+  void stopEverything() throws Exception {
+    try {
+      for (SparkSubmit.Submitted s : new SparkSubmit.Submitted[] {onCluster, onHdfs}) {
+        if (s != null) {
+          s.kill();
+        }
+      }
+      if (hdfs != null) {
+        hdfs.shutdown();
+      }
+    } finally {
+      if (cluster != null) {
+        cluster.close();
+      }
     }
   }
 
-  /** spark-submit to the cluster, with settings for a small machine, and the event log in {@code events}. */
-  SparkSubmit submit(Path events) {
-    SparkSubmit s = new SparkSubmit(PROJECT, cluster.masterUrl())
+  /**
+   * {@code tradelake run --env cluster} on the cluster, its event log in {@code dir/events}. conf/cluster.conf
+   * sizes partitions for a real cluster; here two one-core executors want few. Two cores per application, one
+   * executor per worker (standalone spreads an application over the workers).
+   */
+  SparkSubmit.Submitted submitRun(Path dir, String warehouse) throws IOException {
+    Path events = Files.createDirectories(dir.resolve("events"));
+    return new SparkSubmit(PROJECT, cluster.masterUrl())
         .conf("spark.driver.host", "127.0.0.1")
         .conf("spark.driver.bindAddress", "127.0.0.1")
         .conf("spark.ui.enabled", "false")
+        .conf("spark.cores.max", "2")
+        .conf("spark.executor.cores", "1")
         .conf("spark.executor.memory", "1g")
-        // conf/cluster.conf sizes these for a real cluster; two cores want few partitions.
         .conf("spark.sql.shuffle.partitions", "4")
+        .conf("spark.default.parallelism", "4")
         .conf("spark.databricks.delta.snapshotPartitions", "2")
-        .conf("spark.sql.sources.parallelPartitionDiscovery.parallelism", "4");
-    if (events != null) {
-      s.conf("spark.eventLog.enabled", "true")
-          .conf("spark.eventLog.dir", events.toUri().toString())
-          .conf("spark.eventLog.compress", "false")
-          .conf("spark.eventLog.rolling.enabled", "false");
-    }
-    return s;
+        .conf("spark.sql.sources.parallelPartitionDiscovery.parallelism", "4")
+        .conf("spark.eventLog.enabled", "true")
+        .conf("spark.eventLog.dir", events.toUri().toString())
+        .conf("spark.eventLog.compress", "false")
+        .conf("spark.eventLog.rolling.enabled", "false")
+        .start(dir.resolve("driver"), dir.resolve("run.log"), List.of("run", "--env", "cluster",
+            "--input", INPUT.toString(), "--warehouse", warehouse, "--conf", K_MAX));
   }
 
-  /** {@code tradelake run --env cluster} on the cluster; returns its event log. */
-  EventLog runOnCluster(String warehouse, Path dir) throws Exception {
-    Path events = Files.createDirectories(dir.resolve("events"));
-    Path log = dir.resolve("run.log");
-    int exit = submit(events).run(dir.resolve("driver"), log,
-        List.of("run", "--env", "cluster", "--input", landing.toString(), "--warehouse", warehouse));
-    assertThat(exit).as("run on the cluster; log %s:%n%s", log, tail(log)).isZero();
+  static EventLog finished(SparkSubmit.Submitted run, Path events) throws Exception {
+    assertThat(run.exitCode(TIMEOUT_MINUTES)).as("%s on the cluster; log %s:%n%s", run.what(), run.log(), run.tail())
+        .isZero();
     return EventLog.read(events);
   }
 
   @Test
-  void aRunOnTwoWorkersTrainsOnExecutorsAndWritesTheGoldOfALocalRun(@TempDir Path dir) throws Exception {
-    Path warehouse = dir.resolve("warehouse");
-    EventLog events = runOnCluster(warehouse.toString(), dir);
+  void aRunOnTwoWorkersTrainsOnExecutorsAndWritesTheGoldOfALocalRun() throws Exception {
+    EventLog events = finished(onCluster, WORK.resolve("cluster-run/events"));
 
-    assertThat(events.executors).as("executors and their workers").hasSizeGreaterThanOrEqualTo(2)
-        .doesNotContainKey("driver");
-    assertThat(new HashSet<>(events.executors.values())).as("workers of %s", events.executors)
-        .hasSizeGreaterThanOrEqualTo(2);
-    assertThat(events.executorsRunning(s -> true)).as("tasks per executor: %s", events.taskCounts(s -> true))
-        .hasSizeGreaterThanOrEqualTo(2).isSubsetOf(events.executors.keySet());
-    assertThat(events.executorsRunning(s -> s.group().equals("tradelake-model")))
-        .as("model tasks per executor: %s", events.taskCounts(s -> s.group().equals("tradelake-model")))
-        .hasSizeGreaterThanOrEqualTo(2);
-    // KMeans, the imputer, the scaler and the silhouette run as tasks on executors, never in the driver.
-    assertThat(events.executorsRunning(s -> s.description().startsWith("model: fit k="))).isNotEmpty()
-        .isSubsetOf(events.executors.keySet());
-
-    assertSameGold(gold(warehouse.toString()));
+    assertTasksRanOnExecutorsOfBothWorkers(events);
+    // Model training (imputer, scaler, KMeans, silhouette) runs as tasks on the executors.
+    assertThat(events.executorsRunning(s -> s.description().startsWith("model: fit k=")))
+        .as("model fit tasks per executor: %s", events.taskCounts(s -> s.description().startsWith("model: fit k=")))
+        .isNotEmpty().isSubsetOf(events.executors.keySet());
+    Tables tables = Tables.at(WORK.resolve("cluster-run/warehouse").toString(), spark);
+    for (String model : List.of(Tables.MARKET_CLUSTERS, Tables.MARKET_CLUSTER_PROFILES, Tables.MODEL_RUNS)) {
+      assertThat(tables.read(model).count()).as(model).isPositive();
+    }
+    assertSameGold(gold(WORK.resolve("cluster-run/warehouse").toString()));
   }
 
   @Test
-  void aRunWithItsWarehouseOnHdfsWritesTheGoldOfALocalRun(@TempDir Path dir) throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.resolve("hdfs").toString());
-    conf.setBoolean("dfs.permissions.enabled", false);
-    MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    try {
-      String warehouse = "hdfs://127.0.0.1:" + hdfs.getNameNodePort() + "/tradelake/warehouse";
-      EventLog events = runOnCluster(warehouse, dir);
+  void aRunWithItsWarehouseOnHdfsWritesTheGoldOfALocalRun() throws Exception {
+    EventLog events = finished(onHdfs, WORK.resolve("hdfs-run/events"));
 
-      assertThat(events.executorsRunning(s -> true)).hasSizeGreaterThanOrEqualTo(2);
+    assertTasksRanOnExecutorsOfBothWorkers(events);
+    for (String table : GOLD) {
       assertThat(hdfs.getFileSystem().exists(new org.apache.hadoop.fs.Path(
-          "/tradelake/warehouse/" + Tables.GROWTH_BY_MARKET + "/_delta_log/00000000000000000000.json"))).isTrue();
-      assertSameGold(gold(warehouse));
-    } finally {
-      hdfs.shutdown();
+          "/tradelake/warehouse/" + table + "/_delta_log/00000000000000000000.json"))).as(table + " on HDFS").isTrue();
     }
+    assertSameGold(gold(hdfsWarehouse));
+  }
+
+  /** Every task ran in an executor (never the driver), and at least two executors, on two workers, ran tasks. */
+  static void assertTasksRanOnExecutorsOfBothWorkers(EventLog events) {
+    assertThat(events.executors).as("executors and their workers").doesNotContainKey("driver");
+    assertThat(events.executorsRunning(s -> true)).as("tasks per executor: %s", events.taskCounts(s -> true))
+        .hasSizeGreaterThanOrEqualTo(2).isSubsetOf(events.executors.keySet());
+    Set<String> workers = new HashSet<>();
+    events.executorsRunning(s -> true).forEach(id -> workers.add(events.executors.get(id)));
+    assertThat(workers).as("workers of the executors that ran tasks: %s", events.executors)
+        .hasSizeGreaterThanOrEqualTo(2);
   }
 
   Map<String, List<String>> gold(String warehouse) {
@@ -146,7 +176,7 @@ class SparkClusterIT {
     return Map.of(GOLD.get(0), sorted(tables.read(GOLD.get(0))), GOLD.get(1), sorted(tables.read(GOLD.get(1))));
   }
 
-  /** Row for row; a failure names the first rows that differ rather than printing thousands. */
+  /** Row for row, order aside; a failure names the first rows that differ rather than printing thousands. */
   void assertSameGold(Map<String, List<String>> actual) {
     for (String table : GOLD) {
       List<String> expected = localGold.get(table);
@@ -165,11 +195,13 @@ class SparkClusterIT {
     return rows.subList(0, Math.min(10, rows.size()));
   }
 
-  static String tail(Path log) throws Exception {
-    if (!Files.exists(log)) {
-      return "";
+  static void deleteRecursively(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> files = Files.walk(dir)) {
+        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
     }
-    List<String> lines = Files.readAllLines(log);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
   }
 }

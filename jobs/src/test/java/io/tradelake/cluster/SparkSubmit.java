@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code spark-submit --deploy-mode client} of the application jar, in a child JVM whose classpath holds Spark and
  * its dependencies only (jobs/target/spark-classpath.txt): what the jar needs beyond Spark must be inside it. The
- * child runs in an empty folder, so its environment file comes from the jar too.
+ * child runs in an empty folder, so its environment file comes from the jar too, and its HMAC key from the
+ * environment, as on a real cluster.
  */
 final class SparkSubmit {
 
@@ -34,12 +35,12 @@ final class SparkSubmit {
     return this;
   }
 
-  /** Runs {@code tradelake <args>} in {@code workDir}, output to {@code log}; returns the exit code. */
-  int run(Path workDir, Path log, List<String> args) throws IOException, InterruptedException {
-    Path jar = projectDir.resolve("jobs/target/tradelake-jobs.jar");
+  /** Starts {@code tradelake <args>} in {@code workDir}, output to {@code log}. */
+  Submitted start(Path workDir, Path log, List<String> args) throws IOException {
+    Path jar = projectDir.resolve("jobs/target/tradelake-jobs.jar").toAbsolutePath();
     Path sparkClasspath = projectDir.resolve("jobs/target/spark-classpath.txt");
     if (!Files.isRegularFile(jar) || !Files.isRegularFile(sparkClasspath)) {
-      throw new AssertionError("no " + jar + " or " + sparkClasspath + ": run after package (mvn -B -Pcluster verify)");
+      throw new AssertionError("no " + jar + " or " + sparkClasspath + ": run after package (mvn -B verify)");
     }
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
@@ -49,7 +50,7 @@ final class SparkSubmit {
         "-cp", Files.readString(sparkClasspath).trim(),
         "org.apache.spark.deploy.SparkSubmit", "--master", master, "--deploy-mode", "client"));
     conf.forEach((k, v) -> cmd.addAll(List.of("--conf", k + "=" + v)));
-    cmd.addAll(List.of("--class", "io.tradelake.cli.TradeLake", jar.toAbsolutePath().toString()));
+    cmd.addAll(List.of("--class", "io.tradelake.cli.TradeLake", jar.toString()));
     cmd.addAll(args);
 
     Files.createDirectories(workDir);
@@ -58,15 +59,38 @@ final class SparkSubmit {
     pb.environment().remove("TRADELAKE_CONF_DIR");
     pb.environment().put("TRADELAKE_HMAC_KEY", HMAC_KEY);
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-    Process p = pb.start();
-    if (!p.waitFor(20, TimeUnit.MINUTES)) {
-      p.destroyForcibly().waitFor();
-      throw new AssertionError("spark-submit " + args.get(0) + " did not finish in 20 minutes; log: " + log);
-    }
-    return p.exitValue();
+    return new Submitted(pb.start(), log, String.join(" ", args));
   }
 
-  /** The Java 17 flags Spark needs, as this JVM got them (the surefire/failsafe argLine). */
+  /** A running submission. */
+  record Submitted(Process process, Path log, String what) {
+
+    /** Waits for it; its exit code. */
+    int exitCode(long timeoutMinutes) throws InterruptedException {
+      if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
+        kill();
+        throw new AssertionError("spark-submit " + what + " did not finish in " + timeoutMinutes + " min; log: " + log);
+      }
+      return process.exitValue();
+    }
+
+    void kill() throws InterruptedException {
+      if (process.isAlive()) {
+        process.destroyForcibly().waitFor();
+      }
+    }
+
+    /** The last lines of its output, for a failure message. */
+    String tail() throws IOException {
+      if (!Files.exists(log)) {
+        return "";
+      }
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
+    }
+  }
+
+  /** The Java 17 flags Spark needs, as this JVM got them (the failsafe argLine). */
   static List<String> sparkJvmOptions() {
     List<String> out = new ArrayList<>();
     for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
