@@ -7,7 +7,7 @@ import org.apache.spark.sql.SparkSession;
  * sc://127.0.0.1:15002 "SELECT * FROM tradelake.growth_by_market"
  */
 public class ConnectQuery {
-  public static void main(String[] args) {
+  public static void main(String[] args) throws Exception {
     SparkSession spark = SparkSession.builder().remote(args[0]).getOrCreate();
     try {
       for (Row r : spark.sql(args[1]).collectAsList()) {

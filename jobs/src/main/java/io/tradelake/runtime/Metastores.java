@@ -45,6 +45,11 @@ final class Metastores {
       return;
     }
     Path dir = ServeMarker.catalogDir(warehouse);
+    try {
+      java.nio.file.Files.createDirectories(dir); // Derby writes its log there before it creates the database
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
     System.setProperty("derby.stream.error.file", dir.resolve("derby.log").toString());
     builder.enableHiveSupport()
         .config("spark.hadoop.javax.jdo.option.ConnectionURL",

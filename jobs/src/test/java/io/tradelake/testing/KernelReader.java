@@ -78,7 +78,7 @@ public final class KernelReader {
       case "boolean" -> String.valueOf(row.getBoolean(i));
       case "double" -> String.valueOf(row.getDouble(i));
       default -> type instanceof DateType ? LocalDate.ofEpochDay(row.getInt(i)).toString()
-          : type.toString().startsWith("decimal") ? row.getDecimal(i).toString()
+          : type instanceof io.delta.kernel.types.DecimalType ? row.getDecimal(i).toString()
           : "unsupported " + type;
     };
   }
