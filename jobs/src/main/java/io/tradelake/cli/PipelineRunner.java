@@ -58,7 +58,9 @@ final class PipelineRunner {
       jobs.forEach(job -> job.validate(ctx));
       try (WarehouseLock lock = WarehouseLock.acquire(ctx.tables().root(), runId,
           spark.sparkContext().hadoopConfiguration())) {
-        return runLocked(ctx, jobs, out, start);
+        int exit = runLocked(ctx, jobs, out, start);
+        Cataloging.afterRun(spark, settings);
+        return exit;
       }
     } finally {
       sessions.close(spark);

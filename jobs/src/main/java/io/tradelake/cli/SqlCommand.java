@@ -21,13 +21,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code tradelake sql}: queries the warehouse's tables by name (each Delta table under the warehouse is a
- * view, e.g. {@code growth_by_market}), from an argument, a file, or an interactive prompt.
+ * {@code tradelake sql}: queries the warehouse's tables by name ({@code tradelake.growth_by_market} from the
+ * catalog, or bare {@code growth_by_market}), from an argument, a file, or an interactive prompt.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = {"Query the warehouse's tables with Spark SQL: tradelake sql \"<query>\", tradelake sql -f file.sql,",
-        "or an interactive prompt (statements end with ';'). Tables are named as in the README, e.g.",
-        "SELECT period, gross_value FROM growth_by_market WHERE period_type = 'year' AND direction = 'TOTAL'",
+        "or an interactive prompt (statements end with ';'). Tables are in the catalog database tradelake",
+        "(also by bare name), e.g. SELECT period, gross_value FROM tradelake.growth_by_market",
+        "WHERE period_type = 'year' AND direction = 'TOTAL'",
         "AND market = 'ALL' ORDER BY period"})
 final class SqlCommand implements Callable<Integer> {
 
@@ -59,6 +60,7 @@ final class SqlCommand implements Callable<Integer> {
     SparkSession spark = root.sessions().open(settings);
     try {
       Tables tables = Tables.at(settings.warehouse(), spark);
+      Cataloging.forQueries(spark, settings);
       List<String> views = registerViews(spark, tables);
       if (query != null || file != null) {
         String text = query != null ? query : Files.readString(file, StandardCharsets.UTF_8);
@@ -73,7 +75,10 @@ final class SqlCommand implements Callable<Integer> {
     }
   }
 
-  /** Each table directory under the warehouse that is a Delta table becomes a temporary view of its name. */
+  /**
+   * Each table directory under the warehouse that is a Delta table also becomes a temporary view of its bare
+   * name, so {@code growth_by_market} and {@code tradelake.growth_by_market} both work.
+   */
   static List<String> registerViews(SparkSession spark, Tables tables) {
     List<String> names = new ArrayList<>();
     for (String t : OpsCommands.ALL_TABLES) {

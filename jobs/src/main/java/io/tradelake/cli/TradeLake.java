@@ -20,6 +20,7 @@ import picocli.CommandLine.Mixin;
     subcommands = {
         TradeLake.Ingest.class, TradeLake.Clean.class, TradeLake.Aggregate.class, TradeLake.Model.class,
         TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class, SqlCommand.class,
+        ServeCommand.class, DocsCommand.class,
         io.tradelake.generate.GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class TradeLake {
 
@@ -56,7 +57,8 @@ public final class TradeLake {
       public <K> K create(Class<K> cls) throws Exception {
         // Commands that run Spark get the root, which knows how sessions are made and where output goes.
         if (JobCommand.class.isAssignableFrom(cls) || cls == OpsCommands.Status.class
-            || cls == OpsCommands.Maintain.class || cls == SqlCommand.class) {
+            || cls == OpsCommands.Maintain.class || cls == SqlCommand.class || cls == ServeCommand.class
+            || cls == DocsCommand.class) {
           return cls.cast(cls.getDeclaredConstructor(TradeLake.class).newInstance(root));
         }
         return CommandLine.defaultFactory().create(cls);

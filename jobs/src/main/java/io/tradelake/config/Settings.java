@@ -37,7 +37,8 @@ public record Settings(
     MarketModel marketModel,
     String pseudonymKey,
     int minBuyersPerCell,
-    Map<String, String> spark) {
+    Map<String, String> spark,
+    Catalog catalog) {
 
   public record Rules(long maxQuantity, long maxUnitPrice, LocalDate minEventDate, int maxDaysInFuture,
       int minBirthYear) {}
@@ -45,6 +46,11 @@ public record Settings(
   public record Youth(String direction, int minAge, int maxAge) {}
 
   public record MarketModel(int kMin, int kMax, long seed, int maxIter) {}
+
+  /** Where tables are registered by name: see {@code tradelake.catalog} in reference.conf. */
+  public record Catalog(Metastore metastore, String metastoreUri, String database) {
+    public enum Metastore { EMBEDDED, EXTERNAL, NONE }
+  }
 
   private static final Set<String> DIRECTIONS = Set.of("EXPORT", "IMPORT", "TOTAL");
 
@@ -80,7 +86,8 @@ public record Settings(
               markets.getInt("max-iter")),
           pseudonymKey(c, env),
           positive(c, "privacy.min-buyers"),
-          sparkConf(c));
+          sparkConf(c),
+          catalog(c));
       if (s.rules.maxQuantity() > 999_999 || s.rules.maxUnitPrice() > 999_999_999) {
         throw new SettingsException("rules: max-quantity may be at most 999999 and max-unit-price at most 999999999 "
             + "(money is computed exactly in 38 digits)");
@@ -100,7 +107,26 @@ public record Settings(
   public Settings withInput(String newInput) {
     return new Settings(newInput, warehouse, reportingCurrency, reportingCountry, reportingTimeZone, fxRatesFile,
         fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
-        pseudonymKey, minBuyersPerCell, spark);
+        pseudonymKey, minBuyersPerCell, spark, catalog);
+  }
+
+  private static Catalog catalog(Config c) {
+    String name = nonBlank(c, "catalog.metastore");
+    Catalog.Metastore metastore;
+    try {
+      metastore = Catalog.Metastore.valueOf(name.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new SettingsException("catalog.metastore: expected embedded, external or none, got '" + name + "'");
+    }
+    String uri = c.getString("catalog.metastore-uri").trim();
+    if (metastore == Catalog.Metastore.EXTERNAL && uri.isEmpty()) {
+      throw new SettingsException("catalog.metastore = external needs catalog.metastore-uri (thrift://host:9083)");
+    }
+    String database = nonBlank(c, "catalog.database");
+    if (!database.matches("[a-z_][a-z0-9_]*")) {
+      throw new SettingsException("catalog.database: lower-case letters, digits and '_' only, got '" + database + "'");
+    }
+    return new Catalog(metastore, uri, database);
   }
 
   @Override

@@ -14,7 +14,8 @@ public record JobContext(SparkSession spark, Settings settings, Tables tables, S
   private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
 
   public static JobContext create(SparkSession spark, Settings settings, String runId, Clock clock) {
-    return new JobContext(spark, settings, Tables.at(settings.warehouse(), spark), runId, clock.instant());
+    return new JobContext(spark, settings, Tables.at(settings.warehouse(), spark)
+        .documentedWith(io.tradelake.table.TableDocs.inCurrency(settings.reportingCurrency())), runId, clock.instant());
   }
 
   /** Names the Spark work that follows, so the Spark UI reads like the pipeline. */

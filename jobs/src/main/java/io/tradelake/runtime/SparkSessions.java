@@ -10,6 +10,11 @@ public final class SparkSessions {
 
   private SparkSessions() {}
 
+  /** True when the session's catalog outlives it (a Hive metastore), false for a session-scoped catalog. */
+  public static boolean persistentCatalog(SparkSession spark) {
+    return "hive".equals(spark.conf().get("spark.sql.catalogImplementation", "in-memory"));
+  }
+
   public static SparkSession create(Settings settings) {
     SparkConf fromSubmit = new SparkConf(); // picks up spark.* system properties set by spark-submit
     SparkSession.Builder builder = SparkSession.builder();
@@ -24,6 +29,9 @@ public final class SparkSessions {
     }
     if (!fromSubmit.contains("spark.app.name")) {
       builder.appName("tradelake");
+    }
+    if (!fromSubmit.contains("spark.sql.catalogImplementation")) {
+      Metastores.configure(builder, settings);
     }
     SparkSession spark = builder.getOrCreate();
     // Settings a pipeline's correctness depends on: enforced even if spark-submit said otherwise.

@@ -41,6 +41,8 @@ public final class Tables {
 
   private final String root;
   private final SparkSession spark;
+  // Column comments written with the data, so a table carries its documentation from its first commit.
+  private TableDocs docs = TableDocs.inCurrency("CNY");
   // What this run's commits wrote, by table, since the last takeWritten(); the driver holds one entry per table.
   private final Map<String, Written> written = new TreeMap<>();
 
@@ -66,6 +68,12 @@ public final class Tables {
     return root;
   }
 
+  /** States money in the column comments in the run's reporting currency. */
+  public Tables documentedWith(TableDocs tableDocs) {
+    this.docs = tableDocs;
+    return this;
+  }
+
   public String path(String table) {
     return root + "/" + table;
   }
@@ -85,7 +93,7 @@ public final class Tables {
   /** Replaces the table's content (and schema) in one Delta commit; returns the rows written. */
   public long overwrite(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);
-    rows.write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+    docs.annotate(table, rows).write().format("delta").mode(SaveMode.Overwrite).option("overwriteSchema", "true")
         .partitionBy(partitionBy).save(path(table));
     return recordCommits(table, before);
   }

@@ -36,7 +36,7 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ingest", "clean", "aggregate", "model", "run"})
+  @ValueSource(strings = {"ingest", "clean", "aggregate", "model", "run", "sql", "serve", "docs"})
   void everyCommandHasHelp(String command, SparkSession spark) {
     Result r = execute(spark, command, "--help");
     assertThat(r.exit()).isZero();
@@ -48,7 +48,7 @@ class CommandLineTest {
   void topLevelHelpListsTheCommands(SparkSession spark) {
     Result r = execute(spark, "--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("ingest", "clean", "aggregate", "model", "run");
+    assertThat(r.out()).contains("ingest", "clean", "aggregate", "model", "run", "sql", "serve", "docs");
   }
 
   @Test

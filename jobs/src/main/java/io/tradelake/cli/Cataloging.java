@@ -1,0 +1,76 @@
+package io.tradelake.cli;
+
+import io.tradelake.config.Settings;
+import io.tradelake.runtime.SparkSessions;
+import io.tradelake.table.CatalogRegistry;
+import io.tradelake.table.ServeMarker;
+import io.tradelake.table.TableDocs;
+import io.tradelake.table.Tables;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** When commands register the warehouse's tables in the catalog, and what they do when they cannot. */
+final class Cataloging {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Cataloging.class);
+
+  private Cataloging() {}
+
+  /**
+   * At the end of a run: registers the tables, unless {@code tradelake serve} holds the embedded metastore (it
+   * registers them itself on its next refresh). A catalog that cannot be reached never fails a finished run.
+   */
+  static void afterRun(SparkSession spark, Settings settings) {
+    if (settings.catalog().metastore() == Settings.Catalog.Metastore.NONE) {
+      return;
+    }
+    Optional<ServeMarker.Holder> serve = servedElsewhere(spark, settings);
+    if (serve.isPresent()) {
+      LOG.info("catalog: tables not registered by this run: the metastore is held by {}, which registers them "
+          + "on its next refresh; they are readable by path meanwhile", serve.get().describe());
+      return;
+    }
+    try {
+      register(spark, settings);
+    } catch (RuntimeException e) {
+      LOG.warn("catalog: tables not registered by this run ({}); they are readable by path, and the next run, "
+          + "sql, docs or serve registers them", explain(e, settings));
+    }
+  }
+
+  /** Before queries (sql, docs, serve): the tables by name, in the persistent catalog or this session's. */
+  static CatalogRegistry.Outcome forQueries(SparkSession spark, Settings settings) {
+    try {
+      return register(spark, settings);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("catalog: " + explain(e, settings), e);
+    }
+  }
+
+  private static CatalogRegistry.Outcome register(SparkSession spark, Settings settings) {
+    Tables tables = Tables.at(settings.warehouse(), spark);
+    CatalogRegistry.Outcome outcome = new CatalogRegistry(spark, tables,
+        TableDocs.inCurrency(settings.reportingCurrency()), settings.catalog().database()).registerAll();
+    LOG.info("catalog: {}{}", outcome.describe(), SparkSessions.persistentCatalog(spark) ? "" : " (this session only)");
+    return outcome;
+  }
+
+  private static Optional<ServeMarker.Holder> servedElsewhere(SparkSession spark, Settings settings) {
+    return settings.catalog().metastore() == Settings.Catalog.Metastore.EMBEDDED
+        ? ServeMarker.holder(settings.warehouse()) : Optional.empty();
+  }
+
+  /** Derby's "another instance" in plain words; other causes in one line. */
+  static String explain(Throwable e, Settings settings) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getMessage() != null && t.getMessage().contains("Another instance of Derby")) {
+        return "the embedded metastore " + ServeMarker.catalogDir(settings.warehouse())
+            + " is open in another process (a run, sql, docs or serve on this warehouse); try again when it "
+            + "ends, or use catalog.metastore = external";
+      }
+    }
+    return TradeLake.oneLine(e);
+  }
+}

@@ -1,0 +1,110 @@
+package io.tradelake.cli;
+
+import io.tradelake.config.Settings;
+import io.tradelake.table.ServeMarker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.connect.service.SparkConnectService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code tradelake serve}: a Spark Connect server on the loopback interface over the warehouse's catalog, for
+ * analysts' own tools (any Spark Connect client). It holds the embedded metastore while it runs: runs on the
+ * same warehouse then skip registration, and serve registers their new tables on its next refresh.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+    description = {"Serve the warehouse's tables (catalog database tradelake) to Spark Connect clients on",
+        "sc://127.0.0.1:<port> until stopped (Ctrl-C). Registers the tables on start and every --refresh-seconds."})
+final class ServeCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
+
+  @Mixin JobOptions options = new JobOptions();
+  @Option(names = "--port", defaultValue = "15002", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+  int port;
+  @Option(names = "--refresh-seconds", defaultValue = "60",
+      description = "Register tables written meanwhile every N seconds (default: ${DEFAULT-VALUE}).")
+  int refreshSeconds;
+
+  final TradeLake root;
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final CountDownLatch done = new CountDownLatch(1);
+
+  ServeCommand(TradeLake root) {
+    this.root = root;
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (port < 1 || port > 65535 || refreshSeconds < 1) {
+      throw new IllegalArgumentException("--port must be 1-65535 and --refresh-seconds at least 1");
+    }
+    List<String> conf = new ArrayList<>(options.overrides);
+    conf.add("spark.connect.grpc.binding.address=127.0.0.1");
+    conf.add("spark.connect.grpc.binding.port=" + port);
+    options.overrides = conf;
+    Settings settings = PipelineRunner.settings(options);
+    boolean embedded = settings.catalog().metastore() == Settings.Catalog.Metastore.EMBEDDED;
+    try {
+      return serve(settings, embedded);
+    } finally {
+      done.countDown();
+    }
+  }
+
+  private int serve(Settings settings, boolean embedded) throws InterruptedException {
+    try (ServeMarker marker = embedded ? ServeMarker.take(settings.warehouse(), port) : null) {
+      SparkSession spark = root.sessions().open(settings);
+      // On SIGTERM / Ctrl-C: stop serving, and let the server, the session and the marker be closed first.
+      Thread hook = new Thread(() -> {
+        stopped.countDown();
+        try {
+          done.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "tradelake-serve-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        Cataloging.forQueries(spark, settings);
+        SparkConnectService.start(spark.sparkContext());
+        root.out().println("serving " + settings.warehouse() + " on sc://127.0.0.1:" + port
+            + " (catalog database " + settings.catalog().database() + "); stop with Ctrl-C");
+        root.out().flush();
+        while (!stopped.await(refreshSeconds, TimeUnit.SECONDS)) {
+          try {
+            Cataloging.forQueries(spark, settings);
+          } catch (RuntimeException e) { // keep serving what is registered
+            LOG.warn("serve: refresh failed: {}", TradeLake.oneLine(e));
+          }
+        }
+        return 0;
+      } finally {
+        SparkConnectService.stop(scala.Option.empty(), scala.Option.empty());
+        root.sessions().close(spark);
+        removeHook(hook);
+      }
+    }
+  }
+
+  /** Ends a serve started in this JVM (tests); from outside, stop the process (SIGTERM, Ctrl-C). */
+  void stop() {
+    stopped.countDown();
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException shuttingDown) {
+      // the hook is what ended the serve
+    }
+  }
+}

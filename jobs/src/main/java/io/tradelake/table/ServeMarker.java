@@ -1,0 +1,104 @@
+package io.tradelake.table;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * The file {@code <warehouse>/_catalog/serve.lock} that {@code tradelake serve} holds while it runs. The embedded
+ * metastore (Derby) admits one process at a time: other commands that find a live holder here leave the
+ * metastore alone instead of failing on it. A marker whose process is gone (same host) is ignored.
+ */
+public final class ServeMarker implements AutoCloseable {
+
+  public static final String CATALOG_DIR = "_catalog";
+  public static final String FILE = "serve.lock";
+
+  /** The serving process: where to connect instead. */
+  public record Holder(long pid, String host, int port, String since) {
+    public String describe() {
+      return "tradelake serve (pid " + pid + " on " + host + ", sc://127.0.0.1:" + port + ", since " + since + ")";
+    }
+  }
+
+  private final Path path;
+
+  private ServeMarker(Path path) {
+    this.path = path;
+  }
+
+  public static Path catalogDir(String warehouse) {
+    return Path.of(Tables.absolute(warehouse).replaceFirst("^file:", "")).resolve(CATALOG_DIR);
+  }
+
+  /** The live serve process holding this warehouse's metastore, other than this one, if any. */
+  public static Optional<Holder> holder(String warehouse) {
+    Path path = catalogDir(warehouse).resolve(FILE);
+    Properties p = new Properties();
+    try (Reader in = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+      p.load(in);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
+    }
+    Holder h = new Holder(Long.parseLong(p.getProperty("pid", "-1")), p.getProperty("host", ""),
+        Integer.parseInt(p.getProperty("port", "0")), p.getProperty("since", ""));
+    boolean self = h.pid() == ProcessHandle.current().pid();
+    boolean dead = host().equals(h.host()) && ProcessHandle.of(h.pid()).map(ph -> !ph.isAlive()).orElse(true);
+    return self || dead ? Optional.empty() : Optional.of(h);
+  }
+
+  /** Marks the warehouse's metastore as served by this process; fails if another live serve holds it. */
+  public static ServeMarker take(String warehouse, int port) {
+    Path dir = catalogDir(warehouse);
+    Path path = dir.resolve(FILE);
+    String content = "pid=" + ProcessHandle.current().pid() + "\nhost=" + host() + "\nport=" + port + "\nsince="
+        + Instant.now() + "\n";
+    try {
+      Files.createDirectories(dir);
+      for (int attempt = 0; attempt < 2; attempt++) {
+        try {
+          Files.writeString(Files.createFile(path), content, StandardCharsets.UTF_8);
+          return new ServeMarker(path);
+        } catch (FileAlreadyExistsException e) {
+          Optional<Holder> other = holder(warehouse);
+          if (other.isPresent()) {
+            throw new WarehouseLock.BusyException("the catalog of " + warehouse + " is already served by "
+                + other.get().describe());
+          }
+          Files.deleteIfExists(path); // left by a serve that is gone
+        }
+      }
+      throw new WarehouseLock.BusyException("the catalog of " + warehouse + " keeps changing hands; try again");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static String host() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "localhost";
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,160 @@
+package io.tradelake.table;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * What every table holds and what each gold column means (unit, currency, definition): the one source of
+ * the catalog's table and column comments and of {@code tradelake docs}. {@code {currency}} stands for the
+ * reporting currency.
+ */
+public final class TableDocs {
+
+  /** One table: what it is, and its documented columns. */
+  public record TableDoc(String name, String layer, String comment, Map<String, String> columns) {}
+
+  private static final Map<String, TableDoc> TABLES = new LinkedHashMap<>();
+
+  private static final String PERIOD_TYPE = "Period granularity: year, half, quarter or month (partition column).";
+  private static final String PERIOD = "Period label in the reporting time zone: 2019, 2019-H1, 2019-Q3 or 2019-07.";
+  private static final String PERIOD_START = "First day of the period (date, reporting time zone).";
+  private static final String SUPPRESSED = "True when the cell has fewer distinct buyers than privacy.min-buyers: "
+      + "its measures are then null so that no small group of buyers can be singled out.";
+
+  static {
+    add(Tables.INGEST_LOG, "log", "Raw files already ingested (path, size, checksum, batch): a file listed here is "
+        + "skipped by later runs.", Map.of());
+    add(Tables.BRONZE, "bronze", "Every raw line as read, with its source file, line number, layout and, when it "
+        + "could not be parsed, why. Holds raw buyer ids: restrict access.", Map.of());
+    add(Tables.CLEAN_LOG, "log", "Bronze batches already turned into silver and quarantine.", Map.of());
+    add(Tables.SILVER, "silver", "Typed, deduplicated events converted to the reporting currency ({currency}), "
+        + "with ISO countries, channel, direction (IMPORT/EXPORT/DOMESTIC), market, buyer age band and cohort; "
+        + "buyer ids pseudonymised (HMAC-SHA256).", Map.of());
+    add(Tables.QUARANTINE, "quarantine", "Rows that failed a quality rule, with the rule's name; nothing is "
+        + "dropped silently.", Map.of());
+    add(Tables.AGGREGATE_LOG, "log", "Silver batches already folded into gold.", Map.of());
+    add(Tables.GROWTH_CELLS, "intermediate", "growth_by_market before growth rates and suppression, partitioned "
+        + "by year; internal, use growth_by_market.", Map.of());
+    add(Tables.GROWTH_BY_MARKET, "gold", "Cross-border retail value, orders and buyers per period, direction and "
+        + "market, with each market's share of its direction and growth rates. Money in {currency}.",
+        columns(
+            "period_type", PERIOD_TYPE,
+            "period", PERIOD,
+            "period_start", PERIOD_START,
+            "direction", "IMPORT (bought from abroad by buyers in the reporting country), EXPORT (sold abroad by "
+                + "sellers in the reporting country), or TOTAL (IMPORT and EXPORT together).",
+            "market", "The foreign country (ISO 3166 alpha-2): the seller's country for IMPORT, the buyer's for "
+                + "EXPORT; ALL for every market of the direction.",
+            "gross_value", "Gross merchandise value of orders, {currency}, 2 decimals: quantity x unit price "
+                + "converted at the FX rate of the order day; cancelled orders excluded.",
+            "refund_value", "Value refunded in the period, {currency}, 2 decimals, dated by the refund.",
+            "net_value", "gross_value - refund_value, {currency}, 2 decimals.",
+            "orders", "Distinct orders (count) with an ORDER event in the period, cancelled orders excluded.",
+            "buyers", "Distinct buyers (count, by pseudonymised id) with an order in the period.",
+            "share_pct", "This market's share of its direction's gross_value in the period, percent (0-100, "
+                + "2 decimals); 100 for market ALL.",
+            "yoy_pct", "Growth of gross_value on the same period a year earlier, percent (2 decimals); null "
+                + "without a base.",
+            "pop_pct", "Growth of gross_value on the previous period of the same type, percent (2 decimals); null "
+                + "without a base.",
+            "suppressed", SUPPRESSED));
+    add(Tables.YOUTH_CHANNEL, "gold", "How young buyers (aggregate.youth: by default aged 18-35 at purchase, "
+        + "IMPORT) split their spend and their use across channels, per period, cohort and age band. Money in "
+        + "{currency}.",
+        columns(
+            "period_type", PERIOD_TYPE,
+            "period", PERIOD,
+            "period_start", PERIOD_START,
+            "cohort", "Generation cohort by birth year (post-90s = 1990-1994, post-95s = 1995-1999, ...); ALL "
+                + "for every cohort.",
+            "age_band", "Age at purchase band (18-24, 25-29, 30-35, ...); ALL for every band.",
+            "channel", "Sales channel from the platform label (cross_border_ecommerce_platform, social_ecommerce, "
+                + "...); ALL is the group's total, against which shares are taken.",
+            "buyers", "Distinct young buyers (count) with an order in the cell.",
+            "orders", "Distinct orders (count) in the cell.",
+            "gross_value", "Gross merchandise value of the cell's orders, {currency}, 2 decimals.",
+            "value_share_pct", "The channel's share of the group's (channel ALL) gross_value, percent (0-100, "
+                + "2 decimals).",
+            "buyer_share_pct", "Share of the group's buyers who used the channel, percent (2 decimals); a buyer "
+                + "may use several channels, so these may add up to more than 100.",
+            "avg_order_value", "gross_value / orders, {currency}, 2 decimals.",
+            "suppressed", SUPPRESSED));
+    add(Tables.MARKET_FEATURES, "model", "Per market and direction, the growth profile the clustering uses "
+        + "(from growth_by_market halves).", Map.of());
+    add(Tables.MARKET_CLUSTERS, "model", "Each market and direction with its cluster (KMeans, k by silhouette) "
+        + "of the latest model run.", Map.of());
+    add(Tables.MARKET_CLUSTER_PROFILES, "model", "Each cluster's size, mean features, label and largest members.",
+        Map.of());
+    add(Tables.MODEL_RUNS, "model", "One row per model training: k, seed, candidate silhouettes, where the model "
+        + "is saved.", Map.of());
+    add(Tables.RUN_METRICS, "metrics", "The ledger of every stage of every run: rows_in = rows_out + "
+        + "rows_quarantined + duplicates_removed, files and bytes written, duration.", Map.of());
+  }
+
+  private final String currency;
+
+  private TableDocs(String currency) {
+    this.currency = currency;
+  }
+
+  /** The docs with money stated in {@code reportingCurrency}. */
+  public static TableDocs inCurrency(String reportingCurrency) {
+    return new TableDocs(reportingCurrency);
+  }
+
+  /** Every table TradeLake writes, in pipeline order. */
+  public static List<String> tables() {
+    return List.copyOf(TABLES.keySet());
+  }
+
+  public TableDoc table(String name) {
+    TableDoc doc = TABLES.get(name);
+    return doc == null ? null : new TableDoc(doc.name(), doc.layer(), fill(doc.comment()), fillAll(doc.columns()));
+  }
+
+  /** The column's comment, or null when it is not documented. */
+  public String column(String table, String column) {
+    TableDoc doc = TABLES.get(table);
+    return doc == null || !doc.columns().containsKey(column) ? null : fill(doc.columns().get(column));
+  }
+
+  /** {@code rows} with each documented column's comment in its schema, so a write stores it with the data. */
+  public Dataset<Row> annotate(String table, Dataset<Row> rows) {
+    Dataset<Row> out = rows;
+    for (StructField f : rows.schema().fields()) {
+      String comment = column(table, f.name());
+      if (comment != null && !comment.equals(f.getComment().getOrElse(() -> null))) {
+        Column c = out.col(f.name());
+        out = out.withColumn(f.name(), c.as(f.name(), f.withComment(comment).metadata()));
+      }
+    }
+    return out;
+  }
+
+  private String fill(String text) {
+    return text.replace("{currency}", currency);
+  }
+
+  private Map<String, String> fillAll(Map<String, String> columns) {
+    Map<String, String> out = new LinkedHashMap<>();
+    columns.forEach((k, v) -> out.put(k, fill(v)));
+    return out;
+  }
+
+  private static void add(String name, String layer, String comment, Map<String, String> columns) {
+    TABLES.put(name, new TableDoc(name, layer, comment, columns));
+  }
+
+  private static Map<String, String> columns(String... pairs) {
+    Map<String, String> out = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.put(pairs[i], pairs[i + 1]);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,181 @@
+package io.tradelake.cli;
+
+import static io.tradelake.testing.Rows.sorted;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.tradelake.table.TableDocs;
+import io.tradelake.table.Tables;
+import io.tradelake.testing.ChildJvm;
+import io.tradelake.testing.SparkTest;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The tables by name: a run on the hand-made fixture registers every table in the {@code tradelake} database of
+ * the session's catalog, with the gold columns documented, and {@code tradelake sql} queries them by name.
+ */
+@SparkTest
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CatalogTest {
+
+  static final Path FIXTURE = Path.of("src/test/resources/fixtures/handmade");
+  static final List<String> GOLD = List.of(Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL);
+
+  SparkSession spark;
+  Path warehouse;
+  Tables tables;
+
+  static String[] runArgs(String command, Path warehouse) {
+    return new String[] {command, "--input", FIXTURE.resolve("input").toString(), "--warehouse",
+        warehouse.toString(), "--conf", "fx.rates-file=" + FIXTURE.resolve("fx.csv").toAbsolutePath(),
+        "--conf", "privacy.min-buyers=1"};
+  }
+
+  @BeforeAll
+  void run(SparkSession spark, @TempDir Path warehouse) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+    assertThat(TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
+        .execute(runArgs("run", warehouse))).isZero();
+    tables = Tables.at(warehouse.toString(), spark);
+  }
+
+  @Test
+  void everyTableIsRegisteredByNameAtItsPath() {
+    List<String> names = sorted(spark.sql("SHOW TABLES IN tradelake").where("NOT isTemporary"), "tableName");
+    assertThat(names).containsExactlyInAnyOrderElementsOf(TableDocs.tables());
+    for (String table : GOLD) {
+      assertThat(sorted(spark.table("tradelake." + table))).isEqualTo(sorted(tables.read(table)));
+      assertThat(spark.sql("DESCRIBE DETAIL tradelake." + table).first().<String>getAs("location"))
+          .endsWith(warehouse.resolve(table).toString());
+    }
+  }
+
+  @Test
+  void everyGoldColumnAndEveryTableCarriesItsDocumentation() {
+    for (String table : GOLD) {
+      for (StructField f : spark.table("tradelake." + table).schema().fields()) {
+        assertThat(f.getComment().isDefined()).as(table + "." + f.name() + " has a comment").isTrue();
+        assertThat(f.getComment().get()).isEqualTo(TableDocs.inCurrency("CNY").column(table, f.name()));
+      }
+    }
+    assertThat(spark.table("tradelake.growth_by_market").schema().apply("gross_value").getComment().get())
+        .contains("CNY");
+    for (String table : TableDocs.tables()) {
+      assertThat(spark.sql("DESCRIBE DETAIL tradelake." + table).first().<String>getAs("description"))
+          .as(table).isEqualTo(TableDocs.inCurrency("CNY").table(table).comment());
+    }
+  }
+
+  @Test
+  void aSecondRegistrationChangesNothing() {
+    long version = spark.sql("DESCRIBE HISTORY tradelake.growth_by_market").count();
+    assertThat(TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
+        .execute("sql", "--warehouse", warehouse.toString(), "SELECT 1")).isZero();
+    assertThat(spark.sql("DESCRIBE HISTORY tradelake.growth_by_market").count()).isEqualTo(version);
+  }
+
+  @Test
+  void sqlQueriesTheCatalogNames() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(out, true, StandardCharsets.UTF_8))
+        .execute("sql", "--warehouse", warehouse.toString(), "--format", "csv",
+            "SELECT period, gross_value FROM tradelake.growth_by_market WHERE period_type = 'year' "
+                + "AND direction = 'TOTAL' AND market = 'ALL' ORDER BY period");
+    assertThat(exit).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8).lines().toList())
+        .containsExactly("period,gross_value", "2018,1270.00", "2019,1500.00", "2020,300.00");
+  }
+
+  @Test
+  void anyDeltaReaderSeesTheSameGoldRows() throws Exception {
+    for (String table : GOLD) {
+      List<String> columns = List.of(tables.read(table).columns());
+      assertThat(io.tradelake.testing.KernelReader.sortedRows(tables.path(table), columns))
+          .as(table + " read by the Delta Kernel")
+          .isNotEmpty()
+          .isEqualTo(sorted(tables.read(table)));
+    }
+  }
+
+  @Test
+  void docsWritesTheDataDictionaryFromTheCatalog(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("dictionary.md");
+    int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
+        .execute("docs", "--warehouse", warehouse.toString(), "-o", file.toString());
+    assertThat(exit).isZero();
+    String md = java.nio.file.Files.readString(file);
+    long goldRows = tables.read(Tables.GROWTH_BY_MARKET).count();
+    assertThat(md)
+        .contains("| [`tradelake.growth_by_market`](#growth_by_market) | gold | " + goldRows + " | ")
+        .contains("| `gross_value` | decimal(38,2) | Gross merchandise value of orders, CNY, 2 decimals")
+        .contains("| `yoy_pct` |")
+        .contains("## Last run")
+        .contains("| clean | silver_events | 19 | 12 | 6 | 1 |");
+    for (String table : TableDocs.tables()) {
+      assertThat(md).contains("\n## " + table + "\n");
+    }
+  }
+
+  /**
+   * In child JVMs on this warehouse's embedded metastore: sql registers the tables; serve finds them already
+   * registered (the catalog outlived the sql process); a run while serve holds the metastore succeeds and leaves
+   * registration to serve; a Spark Connect client in its own JVM reads the same gold rows as this JVM.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE) // its run rewrites the tables the other tests read
+  void serveSharesThePersistentCatalogWithClientsWhileRunsGoOn(@TempDir Path dir) throws Exception {
+    String cp = System.getProperty("java.class.path");
+    String main = TradeLake.class.getName();
+    Path sqlLog = dir.resolve("sql.log");
+    int sqlExit = ChildJvm.await(ChildJvm.start(cp, main, List.of("sql", "--warehouse", warehouse.toString(),
+        "--format", "csv", "SELECT period, gross_value FROM tradelake.growth_by_market WHERE period_type = 'year' "
+            + "AND direction = 'TOTAL' AND market = 'ALL' ORDER BY period"), sqlLog), sqlLog, 8);
+    String sqlOut = Files.readString(sqlLog);
+    assertThat(sqlExit).as(sqlOut).isZero();
+    assertThat(sqlOut).contains("14 newly registered").contains("2018,1270.00\n2019,1500.00\n2020,300.00");
+    assertThat(warehouse.resolve("_catalog/metastore_db")).isDirectory();
+
+    int port = ChildJvm.freePort();
+    Path serveLog = dir.resolve("serve.log");
+    Process serve = ChildJvm.start(cp, main, List.of("serve", "--warehouse", warehouse.toString(), "--port",
+        String.valueOf(port), "--refresh-seconds", "5"), serveLog);
+    try {
+      ChildJvm.awaitLine(serve, serveLog, "serving ", 8);
+      assertThat(Files.readString(serveLog)).contains("14 tables in tradelake (0 newly registered");
+
+      Path runLog = dir.resolve("run.log");
+      Process run = ChildJvm.start(cp, main, List.of(runArgs("run", warehouse)), runLog);
+      Path clientLog = dir.resolve("client.log");
+      String clientCp = Files.readString(Path.of("target/connect-client-classpath.txt")).trim();
+      int clientExit = ChildJvm.await(ChildJvm.start(clientCp, "src/test/connect-client/ConnectQuery.java",
+          List.of("sc://127.0.0.1:" + port, "SELECT * FROM tradelake.growth_by_market"), clientLog), clientLog, 5);
+      List<String> remote = Files.readAllLines(clientLog).stream().filter(l -> l.matches("^(year|half|quarter|month)\\|.*"))
+          .sorted().toList();
+      assertThat(clientExit).as(Files.readString(clientLog)).isZero();
+      assertThat(remote).isNotEmpty().isEqualTo(sorted(tables.read(Tables.GROWTH_BY_MARKET)));
+
+      assertThat(ChildJvm.await(run, runLog, 8)).as(Files.readString(runLog)).isZero();
+      assertThat(Files.readString(runLog)).contains("tables not registered by this run: the metastore is held by "
+          + "tradelake serve");
+    } finally {
+      serve.destroy(); // SIGTERM: serve stops the server and removes its marker
+      ChildJvm.await(serve, serveLog, 3);
+    }
+    assertThat(warehouse.resolve("_catalog/serve.lock")).doesNotExist();
+  }
+}
