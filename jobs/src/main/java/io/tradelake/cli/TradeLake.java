@@ -4,6 +4,8 @@ import io.tradelake.aggregate.AggregateJob;
 import io.tradelake.clean.CleanJob;
 import io.tradelake.config.SettingsException;
 import io.tradelake.ingest.IngestJob;
+import io.tradelake.model.BuyerScoringJob;
+import io.tradelake.model.BuyerSegmentationJob;
 import io.tradelake.model.MarketClusteringJob;
 import io.tradelake.runtime.Job;
 import java.io.PrintStream;
@@ -13,10 +15,12 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** The {@code tradelake} command line: one subcommand per job, and {@code run} for all four in order. */
 @Command(name = "tradelake", mixinStandardHelpOptions = true, version = "tradelake 0.1.0",
-    description = "Cross-border e-commerce retail logs → bronze, silver and gold Delta tables, and market clusters.",
+    description = "Cross-border e-commerce retail logs → bronze, silver and gold Delta tables, market clusters and "
+        + "buyer segments.",
     subcommands = {
         TradeLake.Ingest.class, TradeLake.Clean.class, TradeLake.Aggregate.class, TradeLake.Model.class,
         TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class, SqlCommand.class,
@@ -156,15 +160,27 @@ public final class TradeLake {
   }
 
   @Command(name = "model", mixinStandardHelpOptions = true,
-      description = "Cluster markets by growth profile (MLlib KMeans, k chosen by silhouette); save model and profiles.")
+      description = {
+          "Cluster markets by growth profile (growth_by_market → market_features, market_clusters, "
+              + "market_cluster_profiles), then segment buyers by behaviour (silver_events → buyer_features, "
+              + "buyer_segments, buyer_cluster_profiles). Each model is an MLlib pipeline (algorithm per "
+              + "model.<name>.algorithm) fitted on the executors with k chosen by silhouette; the model is saved "
+              + "under <warehouse>/models/<name>/<run id> and described in model_runs.",
+          "With --score: no training. The latest saved buyer model (from model_runs) assigns the buyers of "
+              + "current silver: buyer_features is recomputed and buyer_segments replaced by every buyer of the "
+              + "population, new ones included, with model_run_id naming the model and run_id this run."})
   static final class Model extends JobCommand {
+    @Option(names = "--score",
+        description = "Assign buyers with the latest saved buyer model instead of training (see above).")
+    boolean score;
+
     Model(TradeLake root) {
       super(root);
     }
 
     @Override
     List<Supplier<Job>> jobs() {
-      return List.of(MarketClusteringJob::new);
+      return score ? List.of(BuyerScoringJob::new) : List.of(MarketClusteringJob::new, BuyerSegmentationJob::new);
     }
   }
 
@@ -177,7 +193,8 @@ public final class TradeLake {
 
     @Override
     List<Supplier<Job>> jobs() {
-      return List.of(IngestJob::new, CleanJob::new, AggregateJob::new, MarketClusteringJob::new);
+      return List.of(IngestJob::new, CleanJob::new, AggregateJob::new, MarketClusteringJob::new,
+          BuyerSegmentationJob::new);
     }
   }
 }

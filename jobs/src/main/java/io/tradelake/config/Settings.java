@@ -34,7 +34,8 @@ public record Settings(
     Map<String, List<String>> countryAliases,
     Map<String, SourceLayout> layouts,
     Youth youth,
-    MarketModel marketModel,
+    ClusterModel marketModel,
+    BuyerModel buyerModel,
     String pseudonymKey,
     int minBuyersPerCell,
     Map<String, String> spark,
@@ -45,7 +46,21 @@ public record Settings(
 
   public record Youth(String direction, int minAge, int maxAge) {}
 
-  public record MarketModel(int kMin, int kMax, long seed, int maxIter) {}
+  /**
+   * How one model is fitted: the algorithm ({@link #ALGORITHMS}), the k range searched, the seed, the iteration
+   * cap, the feature columns in the order the model sees them, and those log-transformed (log1p) first.
+   */
+  public record ClusterModel(String algorithm, int kMin, int kMax, long seed, int maxIter, List<String> features,
+      List<String> logFeatures) {}
+
+  /**
+   * Buyer segmentation: the model, and which buyers are clustered: direction of their orders (EXPORT, IMPORT
+   * or TOTAL), age at their last order (a missing birth year passes only when the range is the full 0–150),
+   * and a minimum number of orders.
+   */
+  public record BuyerModel(ClusterModel model, String direction, int minAge, int maxAge, int minOrders) {}
+
+  public static final List<String> ALGORITHMS = List.of("kmeans", "bisecting-kmeans", "gaussian-mixture");
 
   /** Where tables are registered by name: see {@code tradelake.catalog} in reference.conf. */
   public record Catalog(Metastore metastore, String metastoreUri, String database) {
@@ -65,6 +80,7 @@ public record Settings(
       Config agg = c.getConfig("aggregate");
       Config youth = agg.getConfig("youth");
       Config markets = c.getConfig("model.markets");
+      Config buyers = c.getConfig("model.buyers");
       Settings s = new Settings(
           nonBlank(c, "input"),
           nonBlank(c, "warehouse"),
@@ -82,8 +98,11 @@ public record Settings(
           layouts(c),
           new Youth(directions(List.of(youth.getString("direction")), "aggregate.youth.direction").get(0),
               youth.getInt("min-age"), youth.getInt("max-age")),
-          new MarketModel(markets.getInt("k-min"), markets.getInt("k-max"), markets.getLong("seed"),
-              markets.getInt("max-iter")),
+          clusterModel(markets, "model.markets"),
+          new BuyerModel(clusterModel(buyers, "model.buyers"),
+              directions(List.of(buyers.getString("population.direction")), "model.buyers.population.direction").get(0),
+              buyers.getInt("population.min-age"), buyers.getInt("population.max-age"),
+              buyers.getInt("population.min-orders")),
           pseudonymKey(c, env),
           positive(c, "privacy.min-buyers"),
           sparkConf(c),
@@ -92,8 +111,8 @@ public record Settings(
         throw new SettingsException("rules: max-quantity may be at most 999999 and max-unit-price at most 999999999 "
             + "(money is computed exactly in 38 digits)");
       }
-      if (s.marketModel.kMin() < 2 || s.marketModel.kMax() < s.marketModel.kMin()) {
-        throw new SettingsException("model.markets: need 2 <= k-min <= k-max");
+      if (s.buyerModel.minAge() > s.buyerModel.maxAge() || s.buyerModel.minOrders() < 1) {
+        throw new SettingsException("model.buyers.population: need min-age <= max-age and min-orders >= 1");
       }
       if (s.youth.minAge() > s.youth.maxAge()) {
         throw new SettingsException("aggregate.youth: min-age is above max-age");
@@ -107,7 +126,7 @@ public record Settings(
   public Settings withInput(String newInput) {
     return new Settings(newInput, warehouse, reportingCurrency, reportingCountry, reportingTimeZone, fxRatesFile,
         fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
-        pseudonymKey, minBuyersPerCell, spark, catalog);
+        buyerModel, pseudonymKey, minBuyersPerCell, spark, catalog);
   }
 
   private static Catalog catalog(Config c) {
@@ -152,6 +171,32 @@ public record Settings(
     }
     throw new SettingsException("environment variable " + var + " is not set: it holds the key buyer ids are "
         + "pseudonymised with (only the local env has a development key)");
+  }
+
+  private static ClusterModel clusterModel(Config m, String where) {
+    String algorithm = m.getString("algorithm");
+    if (!ALGORITHMS.contains(algorithm)) {
+      throw new SettingsException("tradelake." + where + ".algorithm: unknown " + algorithm + " (one of "
+          + String.join(", ", ALGORITHMS) + ")");
+    }
+    ClusterModel model = new ClusterModel(algorithm, m.getInt("k-min"), m.getInt("k-max"), m.getLong("seed"),
+        m.getInt("max-iter"), names(m, "features"), names(m, "log-features"));
+    if (model.kMin() < 2 || model.kMax() < model.kMin()) {
+      throw new SettingsException("tradelake." + where + ": need 2 <= k-min <= k-max");
+    }
+    if (model.features().isEmpty() || !model.features().containsAll(model.logFeatures())) {
+      throw new SettingsException("tradelake." + where + ": features must not be empty and must include every "
+          + "log-feature");
+    }
+    return model;
+  }
+
+  /** A list of names, or one comma-separated string (as a --conf flag gives it). */
+  private static List<String> names(Config c, String key) {
+    if (c.getValue(key).valueType() == ConfigValueType.STRING) {
+      return java.util.Arrays.stream(c.getString(key).split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+    }
+    return List.copyOf(c.getStringList(key));
   }
 
   private static String nonBlank(Config c, String key) {

@@ -1,10 +1,13 @@
 package io.tradelake.model;
 
+import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_join;
 import static org.apache.spark.sql.functions.avg;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.slice;
 import static org.apache.spark.sql.functions.sort_array;
@@ -21,17 +24,34 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Readable cluster profiles: size, each feature's mean in its own units, the largest members, and a label
- * naming the features where the cluster stands out (more than half a standard deviation from all members).
+ * Readable cluster profiles: size, each feature's mean in its own units (not logged, not scaled: the centroid
+ * as an analyst reads it), the largest members, and a label naming the (at most three) features where the
+ * cluster stands out most (more than half a standard deviation from all members).
  */
 public final class ClusterProfiles {
+
+  /** A feature stands out when the cluster's mean is this many standard deviations from everyone's. */
+  static final double STANDOUT = 0.5;
+  static final int MAX_WORDS = 3;
 
   private ClusterProfiles() {}
 
   /**
+   * Adds {@code top_<column>}: the cluster's most frequent values of a categorical column (up to 3, most
+   * members first, ties by value).
+   */
+  public static Dataset<Row> withTopValues(Dataset<Row> profiles, Dataset<Row> assigned, String column) {
+    Dataset<Row> top = assigned.where(col(column).isNotNull()).groupBy(col("cluster"), col(column)).count()
+        .groupBy("cluster")
+        .agg(slice(transform(sort_array(collect_list(struct(col("count").multiply(-1).as("n"), col(column).as("v")))),
+            s -> s.getField("v")), 1, 3).as("top_" + column));
+    return profiles.join(top, new String[] {"cluster"}, "left");
+  }
+
+  /**
+   * @param labels feature → (word when high, word when low); a null word says nothing
    * @param assigned one row per member with {@code cluster}, the features, a {@code member} name and a
    *     {@code weight} that orders members within a cluster
-   * @param labels feature → (word when high, word when low)
    */
   public static Dataset<Row> profile(Dataset<Row> assigned, List<String> features, Map<String, String[]> labels) {
     List<Column> aggs = new ArrayList<>();
@@ -52,13 +72,17 @@ public final class ClusterProfiles {
     Dataset<Row> stats = assigned.agg(overall.get(0), overall.subList(1, overall.size()).toArray(Column[]::new));
     Dataset<Row> joined = byCluster.crossJoin(stats);
 
+    // Each standout feature as (|z|, word); the label names the MAX_WORDS that stand out most.
     List<Column> words = new ArrayList<>();
     for (String f : features) {
-      Column z = when(col("sd_" + f).gt(0), col(f).minus(col("mean_" + f)).divide(col("sd_" + f)));
+      Column z = when(col("sd_" + f).gt(0), col(f).cast("double").minus(col("mean_" + f)).divide(col("sd_" + f)));
       String[] hiLo = labels.getOrDefault(f, new String[] {"high " + f, "low " + f});
-      words.add(when(z.gt(0.5), lit(hiLo[0])).when(z.lt(-0.5), lit(hiLo[1])));
+      Column word = when(z.gt(STANDOUT), lit(hiLo[0])).when(z.lt(-STANDOUT), lit(hiLo[1]));
+      words.add(struct(abs(z).as("z"), word.as("word")));
     }
-    Column label = concat_ws(" · ", words.toArray(Column[]::new));
+    Column standout = slice(sort_array(filter(array(words.toArray(Column[]::new)), w -> w.getField("word").isNotNull()),
+        false), 1, MAX_WORDS);
+    Column label = array_join(transform(standout, w -> w.getField("word")), " · ");
     List<Column> out = new ArrayList<>(List.of(col("cluster"), col("size")));
     features.forEach(f -> out.add(col(f)));
     out.add(col("top_members"));

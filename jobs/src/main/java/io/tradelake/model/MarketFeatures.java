@@ -16,13 +16,19 @@ import org.apache.spark.sql.Row;
 
 /**
  * growth_by_market → one row per market and direction with its growth profile: size, typical half-year
- * growth, latest half-year growth, latest share of its direction and refund rate.
+ * growth, latest half-year growth (H1 2020 on H1 2019 when the data ends there), latest share of its
+ * direction, refund rate, orders, average order value and the latest half's buyers.
  */
 public final class MarketFeatures {
 
-  /** Feature columns in the order the model sees them. */
+  /** The default model features, in the order the model sees them. */
   public static final List<String> COLUMNS =
       List.of("log_gross_value", "avg_half_yoy_pct", "latest_half_yoy_pct", "latest_share_pct", "refund_rate_pct");
+
+  /** Every numeric column a market model may use. */
+  public static final List<String> ALL_COLUMNS = List.of("log_gross_value", "avg_half_yoy_pct",
+      "latest_half_yoy_pct", "latest_share_pct", "refund_rate_pct", "gross_value", "orders", "avg_order_value",
+      "latest_half_buyers");
 
   private MarketFeatures() {}
 
@@ -42,6 +48,10 @@ public final class MarketFeatures {
             when(sum("gross_value").gt(0),
                 sum("refund_value").cast("double").multiply(100).divide(sum("gross_value").cast("double")))
                 .as("refund_rate_pct"),
-            sum("gross_value").as("gross_value"));
+            sum("gross_value").as("gross_value"),
+            sum("orders").as("orders"),
+            when(sum("orders").gt(0), sum("gross_value").divide(sum("orders")).cast("decimal(20,2)"))
+                .as("avg_order_value"),
+            first(when(latest, col("buyers")), true).as("latest_half_buyers"));
   }
 }

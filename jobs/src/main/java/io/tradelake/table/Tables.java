@@ -24,6 +24,10 @@ public final class Tables {
   public static final String MARKET_CLUSTERS = "market_clusters";
   public static final String MARKET_CLUSTER_PROFILES = "market_cluster_profiles";
   public static final String MODEL_RUNS = "model_runs";
+  /** Per pseudonymised buyer: recency, frequency, spend, basket, refunds, channel and category mix, cohort. */
+  public static final String BUYER_FEATURES = "buyer_features";
+  public static final String BUYER_SEGMENTS = "buyer_segments";
+  public static final String BUYER_CLUSTER_PROFILES = "buyer_cluster_profiles";
   public static final String RUN_METRICS = "run_metrics";
   /** Which bronze batches clean has turned into silver and quarantine. */
   public static final String CLEAN_LOG = "clean_log";
@@ -102,6 +106,13 @@ public final class Tables {
   public long append(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);
     rows.write().format("delta").mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
+    return recordCommits(table, before);
+  }
+
+  /** Appends in one Delta commit, adding the rows' new columns to the table's schema; returns the rows written. */
+  public long appendMergingSchema(Dataset<Row> rows, String table) {
+    long before = versionOrMinusOne(table);
+    rows.write().format("delta").mode(SaveMode.Append).option("mergeSchema", "true").save(path(table));
     return recordCommits(table, before);
   }
 

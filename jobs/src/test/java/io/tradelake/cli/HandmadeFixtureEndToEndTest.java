@@ -176,7 +176,7 @@ class HandmadeFixtureEndToEndTest {
     Dataset<Row> clusters = tables.read(Tables.MARKET_CLUSTERS);
     assertThat(sorted(clusters, "market", "direction")).containsExactly(
         "FR|IMPORT", "JP|IMPORT", "KR|IMPORT", "US|EXPORT", "US|IMPORT");
-    Row run = tables.read(Tables.MODEL_RUNS).first();
+    Row run = tables.read(Tables.MODEL_RUNS).where("model = 'market_growth'").first();
     int k = run.getInt(run.fieldIndex("k"));
     assertThat(k).isBetween(2, 4);
     assertThat(clusters.select("cluster").distinct().count()).isEqualTo(k);

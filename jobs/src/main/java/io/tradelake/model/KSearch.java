@@ -1,0 +1,63 @@
+package io.tradelake.model;
+
+import io.tradelake.config.Settings;
+import io.tradelake.runtime.JobContext;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fits the pipeline once per candidate k and keeps the best by silhouette. Fitting, assignment and the
+ * silhouette are Spark jobs over the (persisted) training rows; the driver sees only models and scores.
+ */
+public final class KSearch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KSearch.class);
+
+  /** The chosen model and every candidate's scores. */
+  public record Result(PipelineModel model, KChoice choice) {}
+
+  private KSearch() {}
+
+  /** Candidates k-min … min(k-max, rows - 1); the caller checks that at least k-min fits. */
+  public static Result run(JobContext ctx, String stage, String what, Dataset<Row> training, long rows,
+      Settings.ClusterModel cfg) {
+    int kMax = (int) Math.min(cfg.kMax(), rows - 1);
+    List<KChoice.Candidate> candidates = new ArrayList<>();
+    PipelineModel best = null;
+    for (int k = cfg.kMin(); k <= kMax; k++) {
+      ctx.describe(stage, "fit " + what + " k=" + k);
+      PipelineModel model = ClusteringPipeline.of(cfg, k).fit(training);
+      ctx.describe(stage, "score " + what + " k=" + k);
+      double silhouette = silhouette(model.transform(training));
+      double cost = ClusterAlgorithm.cost(model.stages()[model.stages().length - 1]);
+      candidates.add(new KChoice.Candidate(k, silhouette, cost));
+      LOG.info("{}: {} k={} silhouette={} cost={}", stage, what, k, silhouette, cost);
+      if (new KChoice(candidates).best().k() == k) {
+        best = model;
+      }
+    }
+    return new Result(best, new KChoice(candidates));
+  }
+
+  /** -1 (the worst score) when the fit put every row in one cluster: the silhouette needs two. */
+  static double silhouette(Dataset<Row> assigned) {
+    try {
+      return new ClusteringEvaluator().setFeaturesCol(ClusteringPipeline.SCALED).setPredictionCol("cluster")
+          .evaluate(assigned);
+    } catch (RuntimeException | AssertionError e) {
+      LOG.warn("silhouette not computable ({}): scored -1", e.getMessage());
+      return -1;
+    }
+  }
+
+  /** Whether the rows allow at least k-min clusters (each needs a member, and the silhouette two clusters). */
+  public static boolean enoughRows(long rows, Settings.ClusterModel cfg) {
+    return Math.min(cfg.kMax(), rows - 1) >= cfg.kMin();
+  }
+}

@@ -1,0 +1,74 @@
+package io.tradelake.model;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.tradelake.config.Settings;
+import io.tradelake.runtime.JobContext;
+import io.tradelake.table.Tables;
+import java.sql.Timestamp;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code model_runs} table: one row per fitted model with everything needed to reproduce and reuse it
+ * (algorithm, parameters, features, every candidate's scores, where the PipelineModel is saved).
+ */
+public final class ModelRuns {
+
+  static final StructType SCHEMA = new StructType()
+      .add("model", DataTypes.StringType)
+      .add("run_id", DataTypes.StringType)
+      .add("algorithm", DataTypes.StringType)
+      .add("k", DataTypes.IntegerType)
+      .add("seed", DataTypes.LongType)
+      .add("features", DataTypes.createArrayType(DataTypes.StringType))
+      .add("candidate_k", DataTypes.createArrayType(DataTypes.IntegerType))
+      .add("candidate_silhouette", DataTypes.createArrayType(DataTypes.DoubleType))
+      .add("candidate_cost", DataTypes.createArrayType(DataTypes.DoubleType))
+      .add("training_rows", DataTypes.LongType)
+      .add("model_path", DataTypes.StringType)
+      .add("trained_at", DataTypes.TimestampType)
+      .add("log_features", DataTypes.createArrayType(DataTypes.StringType))
+      .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+
+  /** A saved model as model_runs records it. */
+  public record SavedModel(String runId, String algorithm, int k, List<String> features, String modelPath) {}
+
+  private ModelRuns() {}
+
+  public static void record(JobContext ctx, String model, Settings.ClusterModel cfg, KChoice choice, long rows,
+      String path, Map<String, String> extraParams) {
+    List<KChoice.Candidate> c = choice.candidates();
+    Map<String, String> params = new TreeMap<>(extraParams);
+    params.put("k_min", Integer.toString(cfg.kMin()));
+    params.put("k_max", Integer.toString(cfg.kMax()));
+    params.put("max_iter", Integer.toString(cfg.maxIter()));
+    params.put("k_chosen_by", "silhouette");
+    Row row = RowFactory.create(model, ctx.runId(), cfg.algorithm(), choice.best().k(), cfg.seed(),
+        cfg.features().toArray(String[]::new),
+        c.stream().map(KChoice.Candidate::k).toArray(Integer[]::new),
+        c.stream().map(KChoice.Candidate::silhouette).toArray(Double[]::new),
+        c.stream().map(KChoice.Candidate::cost).toArray(Double[]::new),
+        rows, path, new Timestamp(System.currentTimeMillis()), cfg.logFeatures().toArray(String[]::new),
+        scala.jdk.javaapi.CollectionConverters.asScala(params));
+    ctx.tables().appendMergingSchema(ctx.spark().createDataFrame(List.of(row), SCHEMA), Tables.MODEL_RUNS);
+  }
+
+  /** The model's latest run (by training time, then run id), if any. */
+  public static Optional<SavedModel> latest(Tables tables, String model) {
+    if (!tables.exists(Tables.MODEL_RUNS)) {
+      return Optional.empty();
+    }
+    List<Row> rows = tables.read(Tables.MODEL_RUNS).where(col("model").equalTo(model))
+        .orderBy(col("trained_at").desc(), col("run_id").desc()).limit(1)
+        .select("run_id", "algorithm", "k", "features", "model_path").collectAsList();
+    return rows.stream().findFirst().map(r -> new SavedModel(r.getString(0), r.getString(1), r.getInt(2),
+        r.getList(3), r.getString(4)));
+  }
+}
