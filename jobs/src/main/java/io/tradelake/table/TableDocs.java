@@ -86,10 +86,16 @@ public final class TableDocs {
             "suppressed", SUPPRESSED));
     add(Tables.MARKET_FEATURES, "model", "Per market and direction, the growth profile the clustering uses "
         + "(from growth_by_market halves).", Map.of());
-    add(Tables.MARKET_CLUSTERS, "model", "Each market and direction with its cluster (KMeans, k by silhouette) "
-        + "of the latest model run.", Map.of());
+    add(Tables.MARKET_CLUSTERS, "model", "Each market and direction with its cluster (model.markets.algorithm, k by "
+        + "silhouette) of the latest model run.", Map.of());
     add(Tables.MARKET_CLUSTER_PROFILES, "model", "Each cluster's size, mean features, label and largest members.",
         Map.of());
+    add(Tables.BUYER_FEATURES, "model", "Per pseudonymised buyer: recency, frequency, monetary value, refund and "
+        + "cancel rates, channel mix, spend by category, cohort and age band (the buyer model's input).", Map.of());
+    add(Tables.BUYER_SEGMENTS, "model", "Each clustered buyer (pseudonymised id) with its segment (cluster) from the "
+        + "latest training or scoring run; join buyer_cluster_profiles on cluster for its label.", Map.of());
+    add(Tables.BUYER_CLUSTER_PROFILES, "model", "Each buyer segment's size, mean features in original units, top "
+        + "channels, cohorts and home countries, and a label from the features that stand out.", Map.of());
     add(Tables.MODEL_RUNS, "model", "One row per model training: k, seed, candidate silhouettes, where the model "
         + "is saved.", Map.of());
     add(Tables.RUN_METRICS, "metrics", "The ledger of every stage of every run: rows_in = rows_out + "
