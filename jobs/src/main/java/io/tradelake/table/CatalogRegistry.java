@@ -46,10 +46,14 @@ public final class CatalogRegistry {
     int added = 0;
     int commented = 0;
     for (String table : TableDocs.tables()) {
+      TableIdentifier id = new TableIdentifier(table, Option.apply(database));
       if (!tables.exists(table)) {
+        // Not in this warehouse (yet): a name left from another warehouse would point at data that is not ours.
+        if (catalog.tableExists(id)) {
+          spark.sql("DROP TABLE " + name(table)); // external: no data is deleted
+        }
         continue;
       }
-      TableIdentifier id = new TableIdentifier(table, Option.apply(database));
       URI location = new org.apache.hadoop.fs.Path(tables.path(table)).toUri();
       boolean present = catalog.tableExists(id);
       if (present && !sameLocation(registeredAt(catalog, id), location)) {
