@@ -2,8 +2,6 @@ package io.tradelake.generate;
 
 import static io.tradelake.testing.Rows.sorted;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.regexp_extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,22 +10,15 @@ import io.tradelake.aggregate.GrowthByMarket;
 import io.tradelake.aggregate.SalesFacts;
 import io.tradelake.aggregate.YouthConsumptionChannel;
 import io.tradelake.clean.CleanJob;
-import io.tradelake.clean.CountryCodes;
-import io.tradelake.clean.FxRates;
 import io.tradelake.clean.Pseudonymizer;
 import io.tradelake.config.ConfigLoader;
 import io.tradelake.config.Settings;
-import io.tradelake.config.SourceLayout;
-import io.tradelake.ingest.LandingArea;
-import io.tradelake.ingest.LayoutParser;
-import io.tradelake.ingest.RawFile;
-import io.tradelake.ingest.RawLines;
+import io.tradelake.testing.InMemoryPipeline;
 import io.tradelake.testing.SparkTest;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -35,10 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
@@ -73,29 +61,8 @@ class GeneratedLogsThroughPipelineTest {
     TradeLogGenerator.run(spark, g, s, input.toString(), false);
     manifest = new ObjectMapper().readTree(input.resolve("_truth/manifest.json").toFile());
 
-    // ingest, as IngestJob does it, without the Delta tables
-    List<RawFile> files = LandingArea.list(input.toString(), s.layouts().keySet(),
-        spark.sparkContext().hadoopConfiguration()).files();
-    Map<String, List<String>> byLayout = files.stream().collect(Collectors.groupingBy(RawFile::layout, TreeMap::new,
-        Collectors.mapping(RawFile::path, Collectors.toList())));
-    Dataset<Row> bronze = null;
-    for (Map.Entry<String, List<String>> e : byLayout.entrySet()) {
-      Dataset<Row> part = RawLines.read(spark, e.getValue()).transform(RawLines::numbered)
-          .transform(new LayoutParser(s.layouts().get(e.getKey()))::parse);
-      bronze = bronze == null ? part : bronze.unionByName(part);
-    }
-    List<Column> cols = new ArrayList<>(List.of(lit("test-run").as("ingest_run_id"), lit(1L).as("ingest_batch"),
-        lit(Timestamp.valueOf("2025-01-01 00:00:00")).as("ingested_at"), col("layout"), col("source_file"),
-        regexp_extract(col("source_file"), "/(\\d{4}-\\d{2}-\\d{2})/[^/]+$", 1).cast("date").as("source_day"),
-        col("line_number"), col("line_kind"), col("raw_line"), col("parse_error")));
-    SourceLayout.CANONICAL_FIELDS.forEach(f -> cols.add(col(f)));
-    Dataset<Row> data = bronze.select(cols.toArray(Column[]::new)).where(col("line_kind").notEqual("HEADER"));
-
-    // clean
-    Dataset<Row> rates = FxRates.load(spark, s.fxRatesFile());
-    List<String> currencies = rates.select("currency").distinct().as(Encoders.STRING()).collectAsList();
-    labeled = CleanJob.label(data, s, FxRates.daily(rates, s.fxMaxRateAgeDays()), currencies,
-        CountryCodes.aliasFrame(spark, s.countryAliases()), LocalDate.of(2025, 1, 1), null)
+    // ingest and clean, as the jobs do it, without the Delta tables
+    labeled = InMemoryPipeline.labeled(spark, s, InMemoryPipeline.bronze(spark, s, input))
         .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> silver = CleanJob.silver(labeled.where(col("outcome").equalTo("SILVER")), "test-run",
         new Pseudonymizer("test-key"));
