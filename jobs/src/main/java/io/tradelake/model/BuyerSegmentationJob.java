@@ -9,8 +9,6 @@ import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.Tables;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,13 +72,7 @@ public final class BuyerSegmentationJob implements Job {
             System.currentTimeMillis() - start));
       }
       KSearch.Result fit = KSearch.run(ctx, NAME, "buyers", population, rows, cfg.model());
-      String modelPath = ctx.tables().modelPath(MODEL_NAME, ctx.runId());
-      ctx.describe(NAME, "save buyer model k=" + fit.choice().best().k());
-      try {
-        fit.model().write().overwrite().save(modelPath);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot save model to " + modelPath, e);
-      }
+      String modelPath = ModelRuns.save(ctx, NAME, MODEL_NAME, "buyer model", fit);
       long rowsOut = writeSegments(ctx, fit.model(), population, ctx.runId());
       Dataset<Row> members = ctx.tables().read(Tables.BUYER_SEGMENTS)
           .withColumn("member", col("buyer_id")).withColumn("weight", col("monetary_value"));

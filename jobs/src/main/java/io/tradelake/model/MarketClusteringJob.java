@@ -9,8 +9,6 @@ import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.Tables;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,13 +61,7 @@ public final class MarketClusteringJob implements Job {
       }
       KSearch.Result fit = KSearch.run(ctx, NAME, "markets", features, featureRows, cfg);
       KChoice choice = fit.choice();
-      String modelPath = ctx.tables().modelPath(MODEL_NAME, ctx.runId());
-      ctx.describe(NAME, "save model k=" + choice.best().k());
-      try {
-        fit.model().write().overwrite().save(modelPath);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot save model to " + modelPath, e);
-      }
+      String modelPath = ModelRuns.save(ctx, NAME, MODEL_NAME, "model", fit);
       List<Column> kept = new ArrayList<>(List.of(col("market"), col("direction"), col("cluster"), col("gross_value")));
       cfg.features().stream().filter(f -> !f.equals("gross_value")).forEach(f -> kept.add(col(f)));
       Dataset<Row> assigned = fit.model().transform(features).select(kept.toArray(Column[]::new))

@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import io.tradelake.config.Settings;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.table.Tables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,21 @@ public final class ModelRuns {
       .add("trained_at", DataTypes.TimestampType)
       .add("log_features", DataTypes.createArrayType(DataTypes.StringType))
       .add("params", DataTypes.createMapType(DataTypes.StringType, DataTypes.StringType));
+
+  /**
+   * Saves the chosen PipelineModel under the warehouse, versioned by run ({@code models/<model>/<run id>});
+   * {@code label} names the Spark job ("save <label> k=…"). Returns where it was saved.
+   */
+  static String save(JobContext ctx, String stage, String model, String label, KSearch.Result fit) {
+    String path = ctx.tables().modelPath(model, ctx.runId());
+    ctx.describe(stage, "save " + label + " k=" + fit.choice().best().k());
+    try {
+      fit.model().write().overwrite().save(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot save model to " + path, e);
+    }
+    return path;
+  }
 
   /** A saved model as model_runs records it. */
   public record SavedModel(String runId, String algorithm, int k, List<String> features, String modelPath) {}
