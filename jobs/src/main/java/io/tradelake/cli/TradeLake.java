@@ -9,6 +9,7 @@ import io.tradelake.model.BuyerSegmentationJob;
 import io.tradelake.model.MarketClusteringJob;
 import io.tradelake.runtime.Job;
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -187,14 +188,33 @@ public final class TradeLake {
   @Command(name = "run", mixinStandardHelpOptions = true,
       description = "ingest, clean, aggregate and model, in order, in one session.")
   static final class Run extends JobCommand {
+    /** The stages of a run, in order. */
+    enum Stage { ingest, clean, aggregate, model }
+
+    @Option(names = "--until", paramLabel = "<stage>",
+        description = "Stop after this stage: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}). E.g. daily "
+            + "runs up to aggregate, and the models retrained on their own schedule with `model`.")
+    Stage until = Stage.model;
+
     Run(TradeLake root) {
       super(root);
     }
 
     @Override
     List<Supplier<Job>> jobs() {
-      return List.of(IngestJob::new, CleanJob::new, AggregateJob::new, MarketClusteringJob::new,
-          BuyerSegmentationJob::new);
+      List<Supplier<Job>> jobs = new ArrayList<>();
+      for (Stage stage : Stage.values()) {
+        if (stage.ordinal() > until.ordinal()) {
+          break;
+        }
+        switch (stage) {
+          case ingest -> jobs.add(IngestJob::new);
+          case clean -> jobs.add(CleanJob::new);
+          case aggregate -> jobs.add(AggregateJob::new);
+          case model -> jobs.addAll(List.of(MarketClusteringJob::new, BuyerSegmentationJob::new));
+        }
+      }
+      return jobs;
     }
   }
 }

@@ -52,6 +52,14 @@ class CommandLineTest {
   }
 
   @Test
+  void runStopsOnlyAtAStageItKnows(SparkSession spark) {
+    assertThat(execute(spark, "run", "--help").out()).contains("--until", "ingest, clean, aggregate, model");
+    Result r = execute(spark, "run", "--until", "gold");
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err()).contains("--until", "gold", "ingest, clean, aggregate, model");
+  }
+
+  @Test
   void unknownEnvironmentFailsWithOneLine(SparkSession spark) {
     Result r = execute(spark, "ingest", "--env", "nosuchenv");
     assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
