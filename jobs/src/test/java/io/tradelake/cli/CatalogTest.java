@@ -136,11 +136,11 @@ class CatalogTest {
 
   /**
    * In child JVMs on this warehouse's embedded metastore: sql registers the tables; serve finds them already
-   * registered (the catalog outlived the sql process); a run while serve holds the metastore succeeds and leaves
-   * registration to serve; a Spark Connect client in its own JVM reads the same gold rows as this JVM.
+   * registered (the catalog outlived the sql process); a run (of the ingest stage: any command that writes
+   * registers at its end) while serve holds the metastore succeeds and leaves registration to serve; a Spark Connect client in its own JVM reads the same gold rows as this JVM.
    */
   @Test
-  @Order(Integer.MAX_VALUE) // its run rewrites the tables the other tests read
+  @Order(Integer.MAX_VALUE) // last: its child JVMs hold the warehouse's metastore
   void serveSharesThePersistentCatalogWithClientsWhileRunsGoOn(@TempDir Path dir) throws Exception {
     String cp = System.getProperty("java.class.path");
     String main = TradeLake.class.getName();
@@ -162,7 +162,7 @@ class CatalogTest {
       assertThat(Files.readString(serveLog)).contains(present.size() + " tables in tradelake (0 newly registered");
 
       Path runLog = dir.resolve("run.log");
-      Process run = ChildJvm.start(cp, main, List.of(runArgs("run", warehouse)), runLog);
+      Process run = ChildJvm.start(cp, main, List.of(runArgs("ingest", warehouse)), runLog);
       Path clientLog = dir.resolve("client.log");
       String clientCp = Files.readString(Path.of("target/connect-client-classpath.txt")).trim();
       int clientExit = ChildJvm.await(ChildJvm.start(clientCp, "src/test/connect-client/ConnectQuery.java",
