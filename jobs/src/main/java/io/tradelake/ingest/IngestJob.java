@@ -111,11 +111,12 @@ public final class IngestJob implements Job {
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(lines);
       // One row per file block: bounded by the number of files, not by their content.
-      List<Row> blockRows = RawLines.blocks(lines).collectAsList();
+      Dataset<Row> blockCounts = RawLines.blocks(lines);
+      List<Row> blockRows = blockCounts.collectAsList();
       for (Row r : blockRows) {
         linesByFile.merge(r.getString(0), r.getLong(2), Long::sum);
       }
-      Dataset<Row> blocks = ctx.spark().createDataFrame(blockRows, RawLines.blocks(lines).schema());
+      Dataset<Row> blocks = ctx.spark().createDataFrame(blockRows, blockCounts.schema());
       LayoutParser parser = new LayoutParser(layouts.get(group.get(0).layout()));
       parts.add(RawLines.numbered(lines, blocks).transform(parser::parse));
     }

@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.from_csv;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.trim;
@@ -23,7 +22,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -78,7 +76,9 @@ public final class LayoutParser {
   }
 
   /**
-   * {@code source_file, line_number, raw_line} [, {@code file_first_line}] → adds layout, line_kind, parse_error and the canonical fields. */
+   * {@code source_file, line_number, raw_line, file_first_line} (as {@link RawLines#numbered} gives them) → adds
+   * layout, line_kind, parse_error and the canonical fields.
+   */
   public Dataset<Row> parse(Dataset<Row> lines) {
     Column text = regexp_replace(col("raw_line"), "^\uFEFF", "");
     // A header layout's file must open with its header; one that does not is in another layout (or has
@@ -86,11 +86,8 @@ public final class LayoutParser {
     Column headerOk;
     if (!layout.header()) {
       headerOk = lit(true);
-    } else if (java.util.Arrays.asList(lines.columns()).contains("file_first_line")) {
-      headerOk = coalesce(headerMatches(regexp_replace(col("file_first_line"), "^\uFEFF", "")), lit(false));
     } else {
-      headerOk = max(when(col("line_number").equalTo(1), headerMatches(text)).otherwise(lit(false)))
-          .over(Window.partitionBy("source_file"));
+      headerOk = coalesce(headerMatches(regexp_replace(col("file_first_line"), "^\uFEFF", "")), lit(false));
     }
     Column kind = when(lit(layout.header()).and(col("line_number").equalTo(1)).and(col("_header_ok")), lit(HEADER))
         .when(trim(text).equalTo(""), lit(BLANK))

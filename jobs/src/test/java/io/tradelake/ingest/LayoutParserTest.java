@@ -40,9 +40,11 @@ class LayoutParserTest {
           "unit_price", new FieldSource(FieldSource.Kind.EXPRESSION, "item.price")),
       List.of(), "UTC");
 
+  /** Numbered lines as RawLines.numbered gives them: each with its file's line 1. */
   static Dataset<Row> lines(SparkSession spark, Object[]... rows) {
     return Rows.strings(spark, "source_file,line_number,raw_line", rows)
-        .selectExpr("source_file", "CAST(line_number AS BIGINT) AS line_number", "raw_line");
+        .selectExpr("source_file", "CAST(line_number AS BIGINT) AS line_number", "raw_line",
+            "max(CASE WHEN line_number = 1 THEN raw_line END) OVER (PARTITION BY source_file) AS file_first_line");
   }
 
   @Test
