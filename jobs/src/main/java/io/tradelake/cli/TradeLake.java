@@ -162,8 +162,8 @@ public final class TradeLake {
 
   @Command(name = "model", mixinStandardHelpOptions = true,
       description = {
-          "Cluster markets by growth profile (growth_by_market → market_features, market_clusters, "
-              + "market_cluster_profiles), then segment buyers by behaviour (silver_events → buyer_features, "
+          "Cluster markets by growth profile (growth_by_market and silver_events → market_features, "
+              + "market_clusters, market_cluster_profiles), then segment buyers by behaviour (silver_events → buyer_features, "
               + "buyer_segments, buyer_cluster_profiles). Each model is an MLlib pipeline (algorithm per "
               + "model.<name>.algorithm) fitted on the executors with k chosen by silhouette; the model is saved "
               + "under <warehouse>/models/<name>/<run id> and described in model_runs.",

@@ -1,6 +1,7 @@
 package io.tradelake.model;
 
-import org.apache.spark.ml.Estimator;
+import java.util.List;
+import org.apache.spark.ml.PipelineStage;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.clustering.BisectingKMeans;
 import org.apache.spark.ml.clustering.BisectingKMeansModel;
@@ -8,6 +9,8 @@ import org.apache.spark.ml.clustering.GaussianMixture;
 import org.apache.spark.ml.clustering.GaussianMixtureModel;
 import org.apache.spark.ml.clustering.KMeans;
 import org.apache.spark.ml.clustering.KMeansModel;
+import org.apache.spark.ml.feature.SQLTransformer;
+import org.apache.spark.ml.feature.VectorAssembler;
 
 /** The clustering algorithms a model may use, by their configuration names. */
 public enum ClusterAlgorithm {
@@ -31,15 +34,25 @@ public enum ClusterAlgorithm {
     throw new IllegalArgumentException("unknown clustering algorithm " + configName);
   }
 
-  /** The estimator reading {@code featuresCol} and writing the cluster index to {@code cluster}. */
-  Estimator<?> estimator(int k, long seed, int maxIter, String featuresCol) {
+  /**
+   * The stages that cluster {@code featuresCol} (standardised: mean 0) and write the cluster index to
+   * {@code cluster}; the clusterer is the last.
+   */
+  List<PipelineStage> stages(int k, long seed, int maxIter, String featuresCol) {
     return switch (this) {
-      case KMEANS -> new KMeans().setK(k).setSeed(seed).setMaxIter(maxIter).setFeaturesCol(featuresCol)
-          .setPredictionCol("cluster");
-      case BISECTING_KMEANS -> new BisectingKMeans().setK(k).setSeed(seed).setMaxIter(maxIter)
-          .setFeaturesCol(featuresCol).setPredictionCol("cluster");
-      case GAUSSIAN_MIXTURE -> new GaussianMixture().setK(k).setSeed(seed).setMaxIter(maxIter)
-          .setFeaturesCol(featuresCol).setPredictionCol("cluster").setProbabilityCol("cluster_probability");
+      case KMEANS -> List.of(new KMeans().setK(k).setSeed(seed).setMaxIter(maxIter).setFeaturesCol(featuresCol)
+          .setPredictionCol("cluster"));
+      // Spark's bisecting k-means starts each split at the centre ± 1e-4 × the centre's norm. Standardised rows
+      // are centred on the origin, so the first split never separates them and every row stays in one cluster.
+      // A constant extra coordinate moves the centre off the origin and changes no distance between rows.
+      case BISECTING_KMEANS -> List.of(
+          new SQLTransformer().setStatement("SELECT *, 1D AS bisecting_offset FROM __THIS__"),
+          new VectorAssembler().setInputCols(new String[] {featuresCol, "bisecting_offset"})
+              .setOutputCol("bisecting_features"),
+          new BisectingKMeans().setK(k).setSeed(seed).setMaxIter(maxIter).setFeaturesCol("bisecting_features")
+              .setPredictionCol("cluster"));
+      case GAUSSIAN_MIXTURE -> List.of(new GaussianMixture().setK(k).setSeed(seed).setMaxIter(maxIter)
+          .setFeaturesCol(featuresCol).setPredictionCol("cluster").setProbabilityCol("cluster_probability"));
     };
   }
 

@@ -45,7 +45,7 @@ public final class ClusteringPipeline {
     stages.add(new Imputer().setInputCols(transformed).setOutputCols(imputed).setStrategy("mean"));
     stages.add(new VectorAssembler().setInputCols(imputed).setOutputCol("features"));
     stages.add(new StandardScaler().setInputCol("features").setOutputCol(SCALED).setWithMean(true).setWithStd(true));
-    stages.add(ClusterAlgorithm.of(cfg.algorithm()).estimator(k, cfg.seed(), cfg.maxIter(), SCALED));
+    stages.addAll(ClusterAlgorithm.of(cfg.algorithm()).stages(k, cfg.seed(), cfg.maxIter(), SCALED));
     return new Pipeline().setStages(stages.toArray(PipelineStage[]::new));
   }
 

@@ -10,6 +10,7 @@ import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.Tables;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Column;
@@ -29,12 +30,7 @@ public final class MarketClusteringJob implements Job {
   public static final String NAME = "model";
   public static final String MODEL_NAME = "market_growth";
 
-  static final Map<String, String[]> LABELS = Map.of(
-      "log_gross_value", new String[] {"large", "small"},
-      "avg_half_yoy_pct", new String[] {"fast growing", "slow growing"},
-      "latest_half_yoy_pct", new String[] {"accelerating", "slowing"},
-      "latest_share_pct", new String[] {"high share", "low share"},
-      "refund_rate_pct", new String[] {"many refunds", "few refunds"});
+  static final Map<String, String[]> LABELS = labels();
 
   @Override
   public String name() {
@@ -47,10 +43,14 @@ public final class MarketClusteringJob implements Job {
     if (!ctx.tables().exists(Tables.GROWTH_BY_MARKET)) {
       throw new IllegalStateException("no growth_by_market table: run aggregate first");
     }
+    if (!ctx.tables().exists(Tables.SILVER)) {
+      throw new IllegalStateException("no silver_events table: run clean first");
+    }
     Settings.ClusterModel cfg = ctx.settings().marketModel();
     ctx.describe(NAME, "market features");
-    long featureRows = ctx.tables().overwrite(MarketFeatures.from(ctx.tables().read(Tables.GROWTH_BY_MARKET)),
-        Tables.MARKET_FEATURES);
+    long featureRows = ctx.tables().overwrite(MarketFeatures.from(ctx.tables().read(Tables.GROWTH_BY_MARKET),
+        ctx.tables().read(Tables.SILVER), BuyerSegmentationJob.channels(ctx.settings()),
+        ctx.settings().minBuyersPerCell()), Tables.MARKET_FEATURES);
     Dataset<Row> features = ctx.tables().read(Tables.MARKET_FEATURES).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       if (!KSearch.enoughRows(featureRows, cfg)) {
@@ -80,10 +80,26 @@ public final class MarketClusteringJob implements Job {
     }
   }
 
+  /** The growth words, and the buyer model's words for a channel that stands out. */
+  private static Map<String, String[]> labels() {
+    Map<String, String[]> m = new HashMap<>(Map.of(
+        "log_gross_value", new String[] {"large", "small"},
+        "avg_half_yoy_pct", new String[] {"fast growing", "slow growing"},
+        "latest_half_yoy_pct", new String[] {"accelerating", "slowing"},
+        "latest_share_pct", new String[] {"high share", "low share"},
+        "refund_rate_pct", new String[] {"many refunds", "few refunds"}));
+    BuyerSegmentationJob.LABELS.forEach((f, words) -> {
+      if (f.startsWith(MarketFeatures.CHANNEL_PREFIX)) {
+        m.put(f, words);
+      }
+    });
+    return Map.copyOf(m);
+  }
+
   @Override
   public void validate(JobContext ctx) {
-    List<String> unknown = ctx.settings().marketModel().features().stream()
-        .filter(f -> !MarketFeatures.ALL_COLUMNS.contains(f)).toList();
+    List<String> known = MarketFeatures.numericColumns(BuyerSegmentationJob.channels(ctx.settings()));
+    List<String> unknown = ctx.settings().marketModel().features().stream().filter(f -> !known.contains(f)).toList();
     if (!unknown.isEmpty()) {
       throw new IllegalArgumentException("model.markets.features: not columns of market_features: " + unknown);
     }

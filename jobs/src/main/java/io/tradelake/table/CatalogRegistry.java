@@ -83,7 +83,7 @@ public final class CatalogRegistry {
       changed = true;
     }
     for (StructField f : tables.read(table).schema().fields()) {
-      String comment = doc.columns().get(f.name());
+      String comment = docs.column(table, f.name());
       if (comment != null && !comment.equals(f.getComment().getOrElse(() -> null))) {
         spark.sql("ALTER TABLE " + target + " ALTER COLUMN " + f.name() + " COMMENT " + quote(comment));
         changed = true;

@@ -85,7 +85,26 @@ public final class TableDocs {
             "avg_order_value", "gross_value / orders, {currency}, 2 decimals.",
             "suppressed", SUPPRESSED));
     add(Tables.MARKET_FEATURES, "model", "Per market and direction, the growth profile the clustering uses "
-        + "(from growth_by_market halves).", Map.of());
+        + "(from growth_by_market halves) and its channel mix (from silver_events).",
+        columns(
+            "market", "The foreign country (ISO 3166 alpha-2): the seller's country for IMPORT, the buyer's for "
+                + "EXPORT.",
+            "direction", "IMPORT or EXPORT.",
+            "log_gross_value", "ln(1 + gross_value).",
+            "avg_half_yoy_pct", "Mean of the halves' yoy_pct (growth on the same half a year earlier), percent.",
+            "latest_half_yoy_pct", "yoy_pct of the latest half in growth_by_market, percent; null without a base.",
+            "latest_share_pct", "share_pct of the latest half: the market's share of its direction's gross value, "
+                + "percent.",
+            "refund_rate_pct", "refund_value as a percentage of gross_value, over all halves.",
+            "gross_value", "Gross merchandise value over all halves, {currency}, 2 decimals (suppressed halves "
+                + "left out).",
+            "orders", "Orders over all halves (count; suppressed halves left out).",
+            "avg_order_value", "gross_value / orders, {currency}, 2 decimals.",
+            "latest_half_buyers", "Distinct buyers in the latest half (count).",
+            "pct_<channel>", "The channel's share of the market's gross value in this direction over all data "
+                + "(orders not cancelled), percent (0-100, 2 decimals), one column per configured channel: 0 when "
+                + "nobody bought through the channel there; null when fewer than privacy.min-buyers buyers did, "
+                + "so that no small group of buyers can be singled out."));
     add(Tables.MARKET_CLUSTERS, "model", "Each market and direction with its cluster (model.markets.algorithm, k by "
         + "silhouette) of the latest model run.", Map.of());
     add(Tables.MARKET_CLUSTER_PROFILES, "model", "Each cluster's size, mean features, label and largest members.",
@@ -123,10 +142,26 @@ public final class TableDocs {
     return doc == null ? null : new TableDoc(doc.name(), doc.layer(), fill(doc.comment()), fillAll(doc.columns()));
   }
 
-  /** The column's comment, or null when it is not documented. */
+  /**
+   * The column's comment, or null when it is not documented. A documented name {@code prefix<name>} stands for
+   * every column named {@code prefix} and something (one per configured channel, say).
+   */
   public String column(String table, String column) {
     TableDoc doc = TABLES.get(table);
-    return doc == null || !doc.columns().containsKey(column) ? null : fill(doc.columns().get(column));
+    if (doc == null) {
+      return null;
+    }
+    String text = doc.columns().get(column);
+    if (text == null) {
+      text = doc.columns().entrySet().stream()
+          .filter(e -> e.getKey().endsWith(">") && e.getKey().contains("<"))
+          .filter(e -> {
+            String prefix = e.getKey().substring(0, e.getKey().indexOf('<'));
+            return column.startsWith(prefix) && column.length() > prefix.length();
+          })
+          .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+    return text == null ? null : fill(text);
   }
 
   /** {@code rows} with each documented column's comment in its schema, so a write stores it with the data. */
