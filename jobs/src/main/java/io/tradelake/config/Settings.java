@@ -51,7 +51,14 @@ public record Settings(
    * cap, the feature columns in the order the model sees them, and those log-transformed (log1p) first.
    */
   public record ClusterModel(String algorithm, int kMin, int kMax, long seed, int maxIter, List<String> features,
-      List<String> logFeatures) {}
+      List<String> logFeatures) {
+
+    /** The same model over only {@code kept} of its features. */
+    public ClusterModel withFeatures(List<String> kept) {
+      return new ClusterModel(algorithm, kMin, kMax, seed, maxIter,
+          features.stream().filter(kept::contains).toList(), logFeatures.stream().filter(kept::contains).toList());
+    }
+  }
 
   /**
    * Buyer segmentation: the model, and which buyers are clustered: direction of their orders (EXPORT, IMPORT

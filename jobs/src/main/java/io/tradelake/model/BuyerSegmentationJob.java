@@ -71,18 +71,27 @@ public final class BuyerSegmentationJob implements Job {
         return List.of(new StageMetrics(NAME, Tables.BUYER_SEGMENTS, 0, 0, 0, 0, skipped,
             System.currentTimeMillis() - start));
       }
-      KSearch.Result fit = KSearch.run(ctx, NAME, "buyers", population, rows, cfg.model());
+      ctx.describe(NAME, "buyer features with values");
+      Settings.ClusterModel model = KSearch.withValuedFeatures(population, cfg.model(), NAME, "buyers");
+      if (model.features().isEmpty()) {
+        LOG.warn("model: no buyer has a value for any of {}; skipped", cfg.model().features());
+        Map<String, Long> skipped = new HashMap<>(counts);
+        skipped.put("skipped_no_feature_values", rows);
+        return List.of(new StageMetrics(NAME, Tables.BUYER_SEGMENTS, 0, 0, 0, 0, skipped,
+            System.currentTimeMillis() - start));
+      }
+      KSearch.Result fit = KSearch.run(ctx, NAME, "buyers", population, rows, model);
       String modelPath = ModelRuns.save(ctx, NAME, MODEL_NAME, "buyer model", fit);
       long rowsOut = writeSegments(ctx, fit.model(), population, ctx.runId());
       Dataset<Row> members = ctx.tables().read(Tables.BUYER_SEGMENTS)
           .withColumn("member", col("buyer_id")).withColumn("weight", col("monetary_value"));
       ctx.describe(NAME, "buyer cluster profiles");
-      Dataset<Row> profiles = ClusterProfiles.profile(members, cfg.model().features(), LABELS);
+      Dataset<Row> profiles = ClusterProfiles.profile(members, model.features(), LABELS);
       for (String c : List.of("home_country", "main_channel", "cohort", "age_band")) {
         profiles = ClusterProfiles.withTopValues(profiles, members, c);
       }
       ctx.tables().overwrite(profiles.withColumn("run_id", lit(ctx.runId())), Tables.BUYER_CLUSTER_PROFILES);
-      ModelRuns.record(ctx, MODEL_NAME, cfg.model(), fit.choice(), rows, modelPath, Map.of(
+      ModelRuns.record(ctx, MODEL_NAME, model, fit.choice(), rows, modelPath, Map.of(
           "population_direction", cfg.direction(), "population_min_age", Integer.toString(cfg.minAge()),
           "population_max_age", Integer.toString(cfg.maxAge()),
           "population_min_orders", Integer.toString(cfg.minOrders())));

@@ -1,11 +1,19 @@
 package io.tradelake.model;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
+import static org.apache.spark.sql.functions.when;
+
 import io.tradelake.config.Settings;
 import io.tradelake.runtime.JobContext;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
@@ -54,6 +62,25 @@ public final class KSearch {
       LOG.warn("silhouette not computable ({}): scored -1", e.getMessage());
       return -1;
     }
+  }
+
+  /**
+   * The model without the features no training row has a value for (a history shorter than two years has no
+   * year-on-year growth yet): the imputer has no mean to fill them with, and they would separate nothing.
+   * One aggregate: a count per feature reaches the driver.
+   */
+  public static Settings.ClusterModel withValuedFeatures(Dataset<Row> training, Settings.ClusterModel cfg,
+      String stage, String what) {
+    Column[] valued = cfg.features().stream()
+        .map(f -> count(when(col(f).isNotNull().and(not(isnan(col(f).cast("double")))), lit(1))).as(f))
+        .toArray(Column[]::new);
+    Row counts = training.agg(valued[0], java.util.Arrays.copyOfRange(valued, 1, valued.length)).first();
+    List<String> kept = cfg.features().stream().filter(f -> counts.<Long>getAs(f) > 0).toList();
+    if (kept.size() < cfg.features().size()) {
+      List<String> left = cfg.features().stream().filter(f -> !kept.contains(f)).toList();
+      LOG.warn("{}: {} model: no row has a value for {}; fitted on {}", stage, what, left, kept);
+    }
+    return cfg.withFeatures(kept);
   }
 
   /** Whether the rows allow at least k-min clusters (each needs a member, and the silhouette two clusters). */

@@ -46,24 +46,32 @@ public final class MarketClusteringJob implements Job {
     if (!ctx.tables().exists(Tables.SILVER)) {
       throw new IllegalStateException("no silver_events table: run clean first");
     }
-    Settings.ClusterModel cfg = ctx.settings().marketModel();
+    Settings.ClusterModel configured = ctx.settings().marketModel();
     ctx.describe(NAME, "market features");
     long featureRows = ctx.tables().overwrite(MarketFeatures.from(ctx.tables().read(Tables.GROWTH_BY_MARKET),
         ctx.tables().read(Tables.SILVER), BuyerSegmentationJob.channels(ctx.settings()),
         ctx.settings().minBuyersPerCell()), Tables.MARKET_FEATURES);
     Dataset<Row> features = ctx.tables().read(Tables.MARKET_FEATURES).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      if (!KSearch.enoughRows(featureRows, cfg)) {
-        LOG.warn("model: {} markets are too few to cluster with k >= {}; skipped", featureRows, cfg.kMin());
+      if (!KSearch.enoughRows(featureRows, configured)) {
+        LOG.warn("model: {} markets are too few to cluster with k >= {}; skipped", featureRows, configured.kMin());
         // Nothing enters the model: the markets are counted under the reason, and no cluster table is written.
         return List.of(new StageMetrics(NAME, Tables.MARKET_CLUSTERS, 0, 0, 0, 0,
             Map.of("skipped_too_few_markets", featureRows), System.currentTimeMillis() - start));
+      }
+      ctx.describe(NAME, "features with values");
+      Settings.ClusterModel cfg = KSearch.withValuedFeatures(features, configured, NAME, "markets");
+      if (cfg.features().isEmpty()) {
+        LOG.warn("model: no market has a value for any of {}; skipped", configured.features());
+        return List.of(new StageMetrics(NAME, Tables.MARKET_CLUSTERS, 0, 0, 0, 0,
+            Map.of("skipped_no_feature_values", featureRows), System.currentTimeMillis() - start));
       }
       KSearch.Result fit = KSearch.run(ctx, NAME, "markets", features, featureRows, cfg);
       KChoice choice = fit.choice();
       String modelPath = ModelRuns.save(ctx, NAME, MODEL_NAME, "model", fit);
       List<Column> kept = new ArrayList<>(List.of(col("market"), col("direction"), col("cluster"), col("gross_value")));
-      cfg.features().stream().filter(f -> !f.equals("gross_value")).forEach(f -> kept.add(col(f)));
+      // The configured features, fitted or not: the table's columns do not depend on the data's history.
+      configured.features().stream().filter(f -> !f.equals("gross_value")).forEach(f -> kept.add(col(f)));
       Dataset<Row> assigned = fit.model().transform(features).select(kept.toArray(Column[]::new))
           .withColumn("run_id", lit(ctx.runId()));
       long rowsOut = ctx.tables().overwrite(assigned, Tables.MARKET_CLUSTERS);

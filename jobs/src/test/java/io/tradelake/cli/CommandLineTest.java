@@ -53,7 +53,7 @@ class CommandLineTest {
 
   @Test
   void runStopsOnlyAtAStageItKnows(SparkSession spark) {
-    assertThat(execute(spark, "run", "--help").out()).contains("--until", "ingest, clean, aggregate, model");
+    assertThat(execute(spark, "run", "--help").out()).contains("--until=<stage>", "Stop after this stage");
     Result r = execute(spark, "run", "--until", "gold");
     assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(r.err()).contains("--until", "gold", "ingest, clean, aggregate, model");
