@@ -23,11 +23,14 @@ final class SparkSubmit {
 
   private final Path projectDir;
   private final String master;
+  private final String driverJvmOptions;
   private final Map<String, String> conf = new LinkedHashMap<>();
 
-  SparkSubmit(Path projectDir, String master) {
+  /** {@code driverJvmOptions}: space-separated flags for the driver JVM (client mode: the submitting JVM). */
+  SparkSubmit(Path projectDir, String master, String driverJvmOptions) {
     this.projectDir = projectDir;
     this.master = master;
+    this.driverJvmOptions = driverJvmOptions;
   }
 
   SparkSubmit conf(String key, String value) {
@@ -45,6 +48,7 @@ final class SparkSubmit {
     List<String> cmd = new ArrayList<>();
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     cmd.addAll(sparkJvmOptions());
+    cmd.addAll(List.of(driverJvmOptions.split(" +")));
     cmd.addAll(List.of("-Xmx1g", "-Duser.timezone=UTC",
         "-Dlog4j2.configurationFile=" + projectDir.resolve("conf/log4j2.properties").toAbsolutePath(),
         "-cp", Files.readString(sparkClasspath).trim(),
