@@ -70,7 +70,7 @@ class ClusterAlgorithmsTest {
   @ParameterizedTest
   @ValueSource(strings = {"kmeans", "bisecting-kmeans", "gaussian-mixture"})
   void eachAlgorithmRecoversThePlantedGroupsAndKSearchPicksThree(String algorithm) {
-    Settings.ClusterModel cfg = new Settings.ClusterModel(algorithm, 2, 4, 42, 20, FEATURES, List.of("orders"));
+    Settings.ClusterModel cfg = new Settings.ClusterModel(algorithm, 2, 4, 42, 10, FEATURES, List.of("orders"));
     KSearch.Result fit = KSearch.run(ctx, "model", "planted groups", planted, ROWS, cfg);
 
     assertThat(fit.choice().best().k()).isEqualTo(3);
