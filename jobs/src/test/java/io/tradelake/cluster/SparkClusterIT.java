@@ -32,7 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The application jar on a real standalone cluster (scripts/local-cluster: a master and two workers), submitted
- * as a user would, with only Spark's jars beside it, on the generator's data (the last twelve months of
+ * as a user would, with only Spark's jars beside it, on the generator's data (the last six months of
  * data-sample/): its tasks run in executors on both workers, and its gold equals a local run's row for row;
  * likewise with the warehouse on HDFS (an in-process MiniDFSCluster), where the whole pipeline runs, model
  * training included. The two submissions run side by side on the one cluster, each with one one-core executor
@@ -49,8 +49,8 @@ class SparkClusterIT {
   static final Path PROJECT = Path.of(System.getProperty("tradelake.project.dir", "..")).toAbsolutePath().normalize();
   static final Path WORK = PROJECT.resolve("jobs/target/cluster-it");
   static final Path SAMPLE = PROJECT.resolve("data-sample");
-  /** The landing days of data-sample/ from this date on: a year of events, half of the sample's files. */
-  static final String FIRST_DAY = "2019-07-01";
+  /** The landing days of data-sample/ from this date on: half a year of events, a quarter of the sample's files. */
+  static final String FIRST_DAY = "2020-01-01";
   static final Path INPUT = WORK.resolve("input");
   static final List<String> GOLD = List.of(Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL);
   /** Fewer candidate k than the defaults: the same kind of training tasks in less time. */
