@@ -6,7 +6,6 @@ import static io.tradelake.aggregate.Percentages.share;
 import static org.apache.spark.sql.functions.add_months;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
@@ -42,14 +41,13 @@ public final class GrowthByMarket {
    */
   public static Dataset<Row> cells(Dataset<Row> facts) {
     return facts.transform(GrowthByMarket::perOrderAndMonth)
-        .transform(d -> Periods.expand(d, "month"))
         .transform(GrowthByMarket::rollUp)
         .transform(GrowthByMarket::measures)
         .transform(GrowthByMarket::withShare)
         .withColumn("period_year", year(col("period_start")));
   }
 
-  /** Order lines → orders: fewer rows to fan out over periods and roll-ups. */
+  /** Order lines → orders: fewer rows to roll up and count. */
   static Dataset<Row> perOrderAndMonth(Dataset<Row> facts) {
     return facts.groupBy(trunc(col("event_date"), "month").as("month"), col("direction"), col("market"),
             col("order_id"), col("buyer_id"))
@@ -65,13 +63,13 @@ public final class GrowthByMarket {
         .withColumn("market", explode(array(col("market"), lit(ALL))));
   }
 
+  /** Per period, direction and market: value, refunds, distinct orders and distinct buyers. */
   static Dataset<Row> measures(Dataset<Row> rows) {
-    return rows.groupBy("period_type", "period", "period_start", "period_months", "direction", "market")
-        .agg(
-            money(sum("gross")).as("gross_value"),
-            money(sum("refund")).as("refund_value"),
-            count_distinct(col("order_id")).as("orders"),
-            count_distinct(col("buyer_id")).as("buyers"))
+    return PeriodMeasures.byCell("direction", "market").sumOf("gross").sumOf("refund")
+        .countDistinct("orders", "order_id").countDistinct("buyers", "buyer_id").of(rows)
+        .select(col("period_type"), col("period"), col("period_start"), col("period_months"), col("direction"),
+            col("market"), money(col("gross")).as("gross_value"), money(col("refund")).as("refund_value"),
+            col("orders"), col("buyers"))
         .withColumn("net_value", col("gross_value").minus(col("refund_value")));
   }
 

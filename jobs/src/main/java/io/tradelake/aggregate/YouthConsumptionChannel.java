@@ -4,7 +4,6 @@ import static io.tradelake.aggregate.Percentages.money;
 import static io.tradelake.aggregate.Percentages.share;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
@@ -32,7 +31,6 @@ public final class YouthConsumptionChannel {
 
   public static Dataset<Row> compute(Dataset<Row> facts, Settings.Youth youth) {
     return facts.transform(f -> youngBuyersOrders(f, youth))
-        .transform(d -> Periods.expand(d, "month"))
         .transform(YouthConsumptionChannel::rollUp)
         .transform(YouthConsumptionChannel::measures);
   }
@@ -57,11 +55,9 @@ public final class YouthConsumptionChannel {
   }
 
   static Dataset<Row> measures(Dataset<Row> rows) {
-    Dataset<Row> cells = rows.groupBy("period_type", "period", "period_start", "cohort", "age_band", "channel")
-        .agg(
-            count_distinct(col("buyer_id")).as("buyers"),
-            count_distinct(col("order_id")).as("orders"),
-            money(sum("gross")).as("gross_value"));
+    Dataset<Row> cells = PeriodMeasures.byCell("cohort", "age_band", "channel").sumOf("gross")
+        .countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id").of(rows)
+        .withColumn("gross_value", money(col("gross")));
     var byGroup = Window.partitionBy("period_type", "period", "cohort", "age_band");
     Column groupValue = sum(when(col("channel").equalTo(ALL), col("gross_value"))).over(byGroup);
     Column groupBuyers = sum(when(col("channel").equalTo(ALL), col("buyers"))).over(byGroup);

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tradelake.config.Settings;
 import io.tradelake.testing.Rows;
 import io.tradelake.testing.SparkTest;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -18,15 +20,51 @@ import org.junit.jupiter.api.Test;
 class AggregateTransformsTest {
 
   @Test
-  void aDayFallsInOnePeriodOfEachType(SparkSession spark) {
-    Dataset<Row> out = Periods.expand(Rows.strings(spark, "d", row("2019-12-31"), row("2020-04-01"))
-        .withColumn("d", col("d").cast("date")), "d");
-    assertThat(sorted(out, "CAST(d AS STRING)", "period_type", "period", "CAST(period_start AS STRING)",
-        "period_months")).containsExactly(
-        "2019-12-31|half|2019-H2|2019-07-01|6", "2019-12-31|month|2019-12|2019-12-01|1",
-        "2019-12-31|quarter|2019-Q4|2019-10-01|3", "2019-12-31|year|2019|2019-01-01|12",
-        "2020-04-01|half|2020-H1|2020-01-01|6", "2020-04-01|month|2020-04|2020-04-01|1",
-        "2020-04-01|quarter|2020-Q2|2020-04-01|3", "2020-04-01|year|2020|2020-01-01|12");
+  void aYearHasNineteenPeriodsWithTheirMonths(SparkSession spark) {
+    Dataset<Row> out = spark.range(1).selectExpr("2020 AS y")
+        .select(col("y"), org.apache.spark.sql.functions.explode(Periods.masks()).as("m"))
+        .select(Periods.describe(col("y"), col("m.index")).as("p"), col("m.months").as("months")).select("p.*", "months");
+    assertThat(sorted(out, "period_type", "period", "CAST(period_start AS STRING)", "period_months", "months"))
+        .hasSize(19)
+        .contains("year|2020|2020-01-01|12|4095", "half|2020-H1|2020-01-01|6|63", "half|2020-H2|2020-07-01|6|4032",
+            "quarter|2020-Q3|2020-07-01|3|448", "month|2020-01|2020-01-01|1|1", "month|2020-12|2020-12-01|1|2048");
+  }
+
+  /**
+   * Seeded random rows, with entities spread over several months and cells and null cell values: the sums
+   * and distinct counts per period equal a plain GROUP BY with COUNT(DISTINCT) over every row's four periods.
+   */
+  @Test
+  void periodMeasuresEqualCountDistinctOverEveryPeriod(SparkSession spark) {
+    java.util.Random rnd = new java.util.Random(11);
+    List<Object[]> rows = new ArrayList<>();
+    for (int i = 0; i < 600; i++) {
+      boolean refund = rnd.nextInt(10) == 0;
+      rows.add(row(String.format("%d-%02d-01", 2019 + rnd.nextInt(2), 1 + rnd.nextInt(12)),
+          rnd.nextInt(8) == 0 ? null : "a" + rnd.nextInt(3), "b" + rnd.nextInt(2),
+          refund ? null : "o" + rnd.nextInt(250), refund ? null : "u" + rnd.nextInt(40),
+          String.format("%d.%04d", rnd.nextInt(500), rnd.nextInt(10_000))));
+    }
+    Dataset<Row> in = Rows.strings(spark, "month,a,b,order_id,buyer_id,v", rows.toArray(Object[][]::new))
+        .withColumn("month", col("month").cast("date")).withColumn("v", col("v").cast(SalesFacts.MONEY));
+    Dataset<Row> fast = PeriodMeasures.byCell("a", "b").sumOf("v").countDistinct("orders", "order_id")
+        .countDistinct("buyers", "buyer_id").of(in);
+
+    in.createOrReplaceTempView("period_rows");
+    Dataset<Row> reference = spark.sql("""
+        WITH p AS (
+          SELECT 'year' AS period_type, CAST(year(month) AS STRING) AS period, * FROM period_rows
+          UNION ALL SELECT 'half', concat(year(month), '-H', IF(month(month) <= 6, 1, 2)), * FROM period_rows
+          UNION ALL SELECT 'quarter', concat(year(month), '-Q', quarter(month)), * FROM period_rows
+          UNION ALL SELECT 'month', date_format(month, 'yyyy-MM'), * FROM period_rows)
+        SELECT period_type, period, a, b, sum(v) AS v, count(DISTINCT order_id) AS orders,
+               count(DISTINCT buyer_id) AS buyers
+        FROM p GROUP BY period_type, period, a, b""");
+    String[] columns = {"period_type", "period", "a", "b", "v", "orders", "buyers"};
+    assertThat(sorted(fast, columns)).hasSizeGreaterThan(200).containsExactlyElementsOf(sorted(reference, columns));
+    assertThat(sorted(fast, "period_type", "period", "CAST(period_start AS STRING)", "period_months").stream()
+        .distinct().toList()).hasSize(38)
+        .contains("half|2019-H2|2019-07-01|6", "quarter|2020-Q4|2020-10-01|3", "month|2020-02|2020-02-01|1");
   }
 
   static Dataset<Row> facts(SparkSession spark, Object[]... rows) {

@@ -1,0 +1,63 @@
+package io.tradelake.bench;
+
+import io.tradelake.aggregate.GrowthByMarket;
+import io.tradelake.aggregate.SalesFacts;
+import io.tradelake.aggregate.YouthConsumptionChannel;
+import io.tradelake.config.ConfigLoader;
+import io.tradelake.config.Settings;
+import io.tradelake.runtime.SparkSessions;
+import java.util.List;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The gold computations alone, on an existing warehouse's silver (persisted first), without Delta writes:
+ * growth cells and the youth table, each run to a no-op sink, a few times. Not a test:
+ * {@code java … io.tradelake.bench.AggregateBench <warehouse> [repeats]}.
+ */
+public final class AggregateBench {
+
+  private AggregateBench() {}
+
+  public static void main(String[] args) {
+    Settings settings = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of("warehouse=" + args[0])));
+    int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    SparkSession spark = SparkSessions.create(settings);
+    if (Boolean.getBoolean("aggbench.stages")) {
+      spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
+        @Override
+        public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+          var i = e.stageInfo();
+          var m = i.taskMetrics();
+          System.out.printf("aggbench:   stage %d tasks %d %.2f s cpu %.2f s in %,d rec, shuffle read %,d rec, write %,d rec / %,d MB%n",
+              i.stageId(), i.numTasks(),
+              (((Long) i.completionTime().get()) - ((Long) i.submissionTime().get())) / 1e3,
+              m.executorCpuTime() / 1e9, m.inputMetrics().recordsRead(), m.shuffleReadMetrics().recordsRead(),
+              m.shuffleWriteMetrics().recordsWritten(), m.shuffleWriteMetrics().bytesWritten() >> 20);
+        }
+      });
+    }
+    try {
+      Dataset<Row> silver = spark.read().format("delta").load(args[0] + "/silver_events")
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      System.out.printf("aggbench: silver rows %,d%n", silver.count());
+      Dataset<Row> facts = SalesFacts.from(silver).persist(StorageLevel.MEMORY_AND_DISK());
+      System.out.printf("aggbench: facts rows %,d%n", facts.count());
+      for (int i = 0; i < repeats; i++) {
+        time("growth cells", GrowthByMarket.cells(facts));
+        time("youth", YouthConsumptionChannel.compute(facts, settings.youth()));
+      }
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static void time(String what, Dataset<Row> ds) {
+    long t = System.nanoTime();
+    ds.write().format("noop").mode("overwrite").save();
+    System.out.printf("aggbench: %-14s %.2f s%n", what, (System.nanoTime() - t) / 1e9);
+  }
+}
