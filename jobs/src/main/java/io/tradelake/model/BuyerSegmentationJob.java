@@ -112,7 +112,7 @@ public final class BuyerSegmentationJob implements Job {
         Tables.BUYER_FEATURES);
   }
 
-  /** The buyers the model is for: direction, age at the last order, minimum orders. */
+  /** The buyers the model is for (direction, age at the last order, minimum orders), in a stable order. */
   static Dataset<Row> population(Dataset<Row> features, Settings.BuyerModel cfg) {
     Column in = col("orders").geq(cfg.minOrders());
     if (!cfg.direction().equals("TOTAL")) {
@@ -121,7 +121,7 @@ public final class BuyerSegmentationJob implements Job {
     if (cfg.minAge() > 0 || cfg.maxAge() < 150) {
       in = in.and(col("age").between(cfg.minAge(), cfg.maxAge()));
     }
-    return features.where(in);
+    return KSearch.inStableOrder(features.where(in), "buyer_id");
   }
 
   /**

@@ -10,12 +10,14 @@ import static org.apache.spark.sql.functions.when;
 import io.tradelake.config.Settings;
 import io.tradelake.runtime.JobContext;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.evaluation.ClusteringEvaluator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +53,18 @@ public final class KSearch {
       }
     }
     return new Result(best, new KChoice(candidates));
+  }
+
+  /**
+   * The training rows hash-partitioned by their keys and sorted within each partition: an order that depends
+   * only on the rows, not on how upstream shuffles or files happened to deliver them. k-means|| picks its
+   * starting centres by seeded sampling per partition, so with the rows in another order the same seed could
+   * give another model (and another k).
+   */
+  public static Dataset<Row> inStableOrder(Dataset<Row> rows, String... keys) {
+    Column[] k = Arrays.stream(keys).map(functions::col).toArray(Column[]::new);
+    int partitions = Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    return rows.repartition(partitions, k).sortWithinPartitions(k);
   }
 
   /** -1 (the worst score) when the fit put every row in one cluster: the silhouette needs two. */

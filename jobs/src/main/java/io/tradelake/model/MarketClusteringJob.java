@@ -51,7 +51,8 @@ public final class MarketClusteringJob implements Job {
     long featureRows = ctx.tables().overwrite(MarketFeatures.from(ctx.tables().read(Tables.GROWTH_BY_MARKET),
         ctx.tables().read(Tables.SILVER), BuyerSegmentationJob.channels(ctx.settings()),
         ctx.settings().minBuyersPerCell()), Tables.MARKET_FEATURES);
-    Dataset<Row> features = ctx.tables().read(Tables.MARKET_FEATURES).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> features = KSearch.inStableOrder(ctx.tables().read(Tables.MARKET_FEATURES), "market", "direction")
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       if (!KSearch.enoughRows(featureRows, configured)) {
         LOG.warn("model: {} markets are too few to cluster with k >= {}; skipped", featureRows, configured.kMin());
