@@ -58,11 +58,11 @@ public final class BuyerSegmentationJob implements Job {
     long start = System.currentTimeMillis();
     Settings.BuyerModel cfg = ctx.settings().buyerModel();
     long featureRows = writeFeatures(ctx);
-    Dataset<Row> population = population(ctx.tables().read(Tables.BUYER_FEATURES), cfg)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    ctx.describe(NAME, "count buyers to segment");
+    Dataset<Row> selected = population(ctx.tables().read(Tables.BUYER_FEATURES), cfg);
+    long rows = selected.count();
+    Dataset<Row> population = KSearch.inStableOrder(selected, rows, "buyer_id").persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      ctx.describe(NAME, "count buyers to segment");
-      long rows = population.count();
       Map<String, Long> counts = Map.of("buyers_in_features", featureRows, "outside_population", featureRows - rows);
       if (!KSearch.enoughRows(rows, cfg.model())) {
         LOG.warn("model: {} buyers are too few to segment with k >= {}; skipped", rows, cfg.model().kMin());
@@ -112,7 +112,7 @@ public final class BuyerSegmentationJob implements Job {
         Tables.BUYER_FEATURES);
   }
 
-  /** The buyers the model is for (direction, age at the last order, minimum orders), in a stable order. */
+  /** The buyers the model is for: direction, age at the last order, minimum orders. */
   static Dataset<Row> population(Dataset<Row> features, Settings.BuyerModel cfg) {
     Column in = col("orders").geq(cfg.minOrders());
     if (!cfg.direction().equals("TOTAL")) {
@@ -121,7 +121,7 @@ public final class BuyerSegmentationJob implements Job {
     if (cfg.minAge() > 0 || cfg.maxAge() < 150) {
       in = in.and(col("age").between(cfg.minAge(), cfg.maxAge()));
     }
-    return KSearch.inStableOrder(features.where(in), "buyer_id");
+    return features.where(in);
   }
 
   /**

@@ -55,15 +55,20 @@ public final class KSearch {
     return new Result(best, new KChoice(candidates));
   }
 
+  /** Training rows per partition in {@link #inStableOrder}: few partitions for few rows (44 markets). */
+  static final long ROWS_PER_PARTITION = 100_000;
+
   /**
    * The training rows hash-partitioned by their keys and sorted within each partition: an order that depends
    * only on the rows, not on how upstream shuffles or files happened to deliver them. k-means|| picks its
    * starting centres by seeded sampling per partition, so with the rows in another order the same seed could
-   * give another model (and another k).
+   * give another model (and another k). One partition per {@link #ROWS_PER_PARTITION} of the {@code rowCount}
+   * rows, at most spark.sql.shuffle.partitions.
    */
-  public static Dataset<Row> inStableOrder(Dataset<Row> rows, String... keys) {
+  public static Dataset<Row> inStableOrder(Dataset<Row> rows, long rowCount, String... keys) {
     Column[] k = Arrays.stream(keys).map(functions::col).toArray(Column[]::new);
-    int partitions = Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    int shufflePartitions = Integer.parseInt(rows.sparkSession().conf().get("spark.sql.shuffle.partitions"));
+    int partitions = (int) Math.max(1, Math.min(shufflePartitions, rowCount / ROWS_PER_PARTITION));
     return rows.repartition(partitions, k).sortWithinPartitions(k);
   }
 

@@ -51,7 +51,8 @@ public final class MarketClusteringJob implements Job {
     long featureRows = ctx.tables().overwrite(MarketFeatures.from(ctx.tables().read(Tables.GROWTH_BY_MARKET),
         ctx.tables().read(Tables.SILVER), BuyerSegmentationJob.channels(ctx.settings()),
         ctx.settings().minBuyersPerCell()), Tables.MARKET_FEATURES);
-    Dataset<Row> features = KSearch.inStableOrder(ctx.tables().read(Tables.MARKET_FEATURES), "market", "direction")
+    Dataset<Row> features = KSearch.inStableOrder(ctx.tables().read(Tables.MARKET_FEATURES), featureRows, "market",
+            "direction")
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       if (!KSearch.enoughRows(featureRows, configured)) {

@@ -110,7 +110,9 @@ class BuyerSegmentationTest {
   @Test
   @Order(3)
   void theSameSeedGivesTheSameAssignments() {
-    Dataset<Row> population = BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), settings.buyerModel());
+    Dataset<Row> population = KSearch.inStableOrder(
+        BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), settings.buyerModel()), metrics.rowsIn(),
+        "buyer_id");
     PipelineModel again = ClusteringPipeline.of(settings.buyerModel().model(), 4).fit(population);
     Dataset<Row> refit = again.transform(population).select(col("buyer_id"), col("cluster").as("refit_cluster"));
     Dataset<Row> both = tables.read(Tables.BUYER_SEGMENTS).join(refit, "buyer_id");

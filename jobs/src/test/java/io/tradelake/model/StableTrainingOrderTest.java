@@ -31,8 +31,8 @@ class StableTrainingOrderTest {
     Dataset<Row> otherOrder = rows.orderBy(rand(9)).coalesce(1);
     Settings.ClusterModel cfg = new Settings.ClusterModel("kmeans", 6, 6, 42, 20, FEATURES, List.of());
 
-    List<String> first = assignments(KSearch.inStableOrder(oneOrder, "key"), cfg);
-    List<String> second = assignments(KSearch.inStableOrder(otherOrder, "key"), cfg);
+    List<String> first = assignments(KSearch.inStableOrder(oneOrder, 400, "key"), cfg);
+    List<String> second = assignments(KSearch.inStableOrder(otherOrder, 400, "key"), cfg);
     assertThat(first).hasSize(400).containsExactlyElementsOf(second);
     rows.unpersist();
   }
