@@ -58,11 +58,12 @@ public final class BuyerSegmentationJob implements Job {
     long start = System.currentTimeMillis();
     Settings.BuyerModel cfg = ctx.settings().buyerModel();
     long featureRows = writeFeatures(ctx);
-    ctx.describe(NAME, "count buyers to segment");
-    Dataset<Row> selected = population(ctx.tables().read(Tables.BUYER_FEATURES), cfg);
-    long rows = selected.count();
-    Dataset<Row> population = KSearch.inStableOrder(selected, rows, "buyer_id").persist(StorageLevel.MEMORY_AND_DISK());
+    // Partitions sized by all buyers in the features (known already): the population is counted once, persisted.
+    Dataset<Row> population = KSearch.inStableOrder(population(ctx.tables().read(Tables.BUYER_FEATURES), cfg),
+        featureRows, "buyer_id").persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      ctx.describe(NAME, "count buyers to segment");
+      long rows = population.count();
       Map<String, Long> counts = Map.of("buyers_in_features", featureRows, "outside_population", featureRows - rows);
       if (!KSearch.enoughRows(rows, cfg.model())) {
         LOG.warn("model: {} buyers are too few to segment with k >= {}; skipped", rows, cfg.model().kMin());

@@ -62,8 +62,8 @@ public final class KSearch {
    * The training rows hash-partitioned by their keys and sorted within each partition: an order that depends
    * only on the rows, not on how upstream shuffles or files happened to deliver them. k-means|| picks its
    * starting centres by seeded sampling per partition, so with the rows in another order the same seed could
-   * give another model (and another k). One partition per {@link #ROWS_PER_PARTITION} of the {@code rowCount}
-   * rows, at most spark.sql.shuffle.partitions.
+   * give another model (and another k). One partition per {@link #ROWS_PER_PARTITION} of {@code rowCount} (the
+   * rows, or a known bound on them: the same for the same data), at most spark.sql.shuffle.partitions.
    */
   public static Dataset<Row> inStableOrder(Dataset<Row> rows, long rowCount, String... keys) {
     Column[] k = Arrays.stream(keys).map(functions::col).toArray(Column[]::new);

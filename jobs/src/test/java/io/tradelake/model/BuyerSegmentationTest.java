@@ -111,7 +111,8 @@ class BuyerSegmentationTest {
   @Order(3)
   void theSameSeedGivesTheSameAssignments() {
     Dataset<Row> population = KSearch.inStableOrder(
-        BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), settings.buyerModel()), metrics.rowsIn(),
+        BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), settings.buyerModel()),
+        metrics.ruleCounts().get("buyers_in_features"),
         "buyer_id");
     PipelineModel again = ClusteringPipeline.of(settings.buyerModel().model(), 4).fit(population);
     Dataset<Row> refit = again.transform(population).select(col("buyer_id"), col("cluster").as("refit_cluster"));
