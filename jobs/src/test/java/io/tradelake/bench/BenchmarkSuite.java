@@ -9,6 +9,7 @@ import io.tradelake.generate.GeneratorSettings;
 import io.tradelake.generate.TradeLogGenerator;
 import io.tradelake.runtime.SparkSessions;
 import io.tradelake.table.Tables;
+import io.tradelake.testing.Dirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -215,8 +216,8 @@ public final class BenchmarkSuite {
       }
     }
     f.put("one-day increment by stage (s)", byStage.toString());
-    deleteTree(landing);
-    deleteTree(warehouse);
+    Dirs.deleteRecursively(landing);
+    Dirs.deleteRecursively(warehouse);
     return f;
   }
 
@@ -311,14 +312,6 @@ public final class BenchmarkSuite {
 
   static double secs(long startNanos) {
     return (System.nanoTime() - startNanos) / 1e9;
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> s = Files.walk(root)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** DuckDB computing growth_by_market's cells from silver exported as Parquet, checked against the gold. */

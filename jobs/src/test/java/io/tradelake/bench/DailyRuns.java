@@ -7,6 +7,7 @@ import io.tradelake.config.Settings;
 import io.tradelake.generate.GeneratorSettings;
 import io.tradelake.generate.TradeLogGenerator;
 import io.tradelake.table.Tables;
+import io.tradelake.testing.Dirs;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -66,8 +67,8 @@ final class DailyRuns {
         Tables.GROWTH_CELLS, Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL, Tables.AGGREGATE_LOG, Tables.RUN_METRICS)) {
       files.put(t, DeltaTable.forPath(spark, tables.path(t)).detail().select("numFiles").first().getLong(0));
     }
-    BenchmarkSuite.deleteTree(landing);
-    BenchmarkSuite.deleteTree(warehouse);
+    Dirs.deleteRecursively(landing);
+    Dirs.deleteRecursively(warehouse);
     return files;
   }
 }
