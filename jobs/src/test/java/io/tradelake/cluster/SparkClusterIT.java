@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.tradelake.cli.SessionLifecycle;
 import io.tradelake.cli.TradeLake;
 import io.tradelake.table.Tables;
+import io.tradelake.testing.Dirs;
 import io.tradelake.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +33,11 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * The application jar on a real standalone cluster (scripts/local-cluster: a master and two workers), submitted
  * as a user would, with only Spark's jars beside it, on the generator's data (the last six months of
- * data-sample/): its tasks run in executors on both workers, and its gold equals a local run's row for row;
- * likewise with the warehouse on HDFS (an in-process MiniDFSCluster), where the whole pipeline runs, model
- * training included. The two submissions run side by side on the one cluster, each with one one-core executor
- * per worker, while this JVM makes the local run they are compared with. Everything but what is tested here
- * is left out to keep the test short on two cores: the local-FS run and the local run stop after the gold
- * ({@code --until aggregate}), and no run registers tables in a catalog (CatalogTest's subject).
+ * data-sample/), with its warehouse on HDFS (an in-process MiniDFSCluster): the whole pipeline runs, model
+ * training included, its tasks run in executors on both workers, and its gold equals a local run's row for row.
+ * The submission (one one-core executor per worker) runs while this JVM makes the local run it is compared
+ * with. Everything but what is tested here is left out to keep the test short on two cores: the local run stops
+ * after the gold ({@code --until aggregate}), and no run registers tables in a catalog (CatalogTest's subject).
  * Runs after package (failsafe); everything it wrote stays in jobs/target/cluster-it for a look after a failure.
  */
 @SparkTest
@@ -65,7 +64,6 @@ class SparkClusterIT {
   LocalCluster cluster;
   MiniDFSCluster hdfs;
   String hdfsWarehouse;
-  SparkSubmit.Submitted onCluster;
   SparkSubmit.Submitted onHdfs;
   Map<String, List<String>> localGold;
 
@@ -73,8 +71,8 @@ class SparkClusterIT {
   void submitBothRunsAndRunLocally(SparkSession spark) throws Exception {
     this.spark = spark;
     cluster = LocalCluster.start(PROJECT, WORK.resolve("cluster")); // stops one a killed run left first
-    for (String dir : List.of("input", "hdfs", "local-run", "cluster-run", "hdfs-run")) {
-      deleteRecursively(WORK.resolve(dir));
+    for (String dir : List.of("input", "hdfs", "local-run", "hdfs-run")) {
+      Dirs.deleteRecursively(WORK.resolve(dir));
     }
     copyDaysFrom(FIRST_DAY);
 
@@ -84,8 +82,6 @@ class SparkClusterIT {
     hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
     hdfsWarehouse = "hdfs://127.0.0.1:" + hdfs.getNameNodePort() + "/tradelake/warehouse";
 
-    onCluster = submitRun(WORK.resolve("cluster-run"), WORK.resolve("cluster-run/warehouse").toString(),
-        List.of("--until", "aggregate"));
     onHdfs = submitRun(WORK.resolve("hdfs-run"), hdfsWarehouse, SMALL_MODELS);
 
     Path warehouse = WORK.resolve("local-run/warehouse");
@@ -101,10 +97,8 @@ class SparkClusterIT {
   @AfterAll
   void stopEverything() throws Exception {
     try {
-      for (SparkSubmit.Submitted s : new SparkSubmit.Submitted[] {onCluster, onHdfs}) {
-        if (s != null) {
-          s.kill();
-        }
+      if (onHdfs != null) {
+        onHdfs.kill();
       }
       if (hdfs != null) {
         hdfs.shutdown();
@@ -150,14 +144,6 @@ class SparkClusterIT {
     assertThat(run.exitCode(TIMEOUT_MINUTES)).as("%s on the cluster; log %s:%n%s", run.what(), run.log(), run.tail())
         .isZero();
     return EventLog.read(events);
-  }
-
-  @Test
-  void aRunOnTwoWorkersWritesTheGoldOfALocalRun() throws Exception {
-    EventLog events = finished(onCluster, WORK.resolve("cluster-run/events"));
-
-    assertTasksRanOnExecutorsOfBothWorkers(events);
-    assertSameGold(gold(WORK.resolve("cluster-run/warehouse").toString()));
   }
 
   @Test
@@ -230,16 +216,6 @@ class SparkClusterIT {
         if (rel.getNameCount() == 3 && rel.getName(1).toString().compareTo(first) >= 0) {
           Files.createDirectories(INPUT.resolve(rel).getParent());
           Files.copy(f, INPUT.resolve(rel));
-        }
-      }
-    }
-  }
-
-  static void deleteRecursively(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (Stream<Path> files = Files.walk(dir)) {
-        for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(p);
         }
       }
     }
