@@ -55,6 +55,7 @@ public final class BenchmarkSuite {
     final Map<String, String> rows = new LinkedHashMap<>();
     final List<String> notes = new ArrayList<>();
     final Map<String, Double> stageSeconds = new HashMap<>();
+    /** Heap in use after a collection, peak over the full run (see HeapAfterGc). */
     double peakHeapMb;
 
     Figures(long events) {
@@ -139,7 +140,8 @@ public final class BenchmarkSuite {
     long full = System.nanoTime();
     run(spark, landing, warehouse);
     double fullSeconds = secs(full);
-    f.peakHeapMb = peakHeapMb();
+    double poolPeaksMb = peakHeapMb();
+    f.peakHeapMb = HEAP_AFTER_GC.peakMb();
     Tables tables = Tables.at(warehouse.toString(), spark);
     Dataset<Row> metrics = tables.read(Tables.RUN_METRICS);
     String firstRun = metrics.selectExpr("min(run_id)").first().getString(0);
@@ -159,12 +161,19 @@ public final class BenchmarkSuite {
           "%,.0f (%,.0f) · %.2f  [%,d rows in %.1f s]", rate, rate / cores(spark), rate / floorRate, m.getLong(2), s));
     }
     f.put("full run, all stages (s)", String.format(Locale.ROOT, "%.1f", fullSeconds));
-    f.put("JVM peak heap, full run (MB)", String.format(Locale.ROOT, "%.0f", f.peakHeapMb));
+    f.put("JVM heap in use after GC, peak, full run (MB)", String.format(Locale.ROOT, "%.0f", f.peakHeapMb));
+    f.put("JVM heap pools' peaks summed, full run (MB)", String.format(Locale.ROOT, "%.0f", poolPeaksMb));
     for (Row m : metrics.where("run_id = '" + firstRun + "'").groupBy("table_name")
         .agg(org.apache.spark.sql.functions.sum("files_written"), org.apache.spark.sql.functions.sum("bytes_written"))
         .orderBy("table_name").collectAsList()) {
       f.put("written: " + m.getString(0) + " (files / MB)", m.getLong(1) + " / "
           + String.format(Locale.ROOT, "%.2f", m.getLong(2) / 1e6));
+    }
+
+    if (Boolean.getBoolean("bench.fullRunOnly")) { // scaling and memory only: no floors of bronze/silver, DuckDB, increment
+      Dirs.deleteRecursively(landing);
+      Dirs.deleteRecursively(warehouse);
+      return f;
     }
 
     // Inputs of clean and aggregate, scanned: their floors.
@@ -204,7 +213,8 @@ public final class BenchmarkSuite {
         "%.1f · %.1f%%", incSeconds, 100 * incSeconds / fullSeconds));
     f.put("one-day increment: daily run to the gold, run --until aggregate (s) · share of full",
         String.format(Locale.ROOT, "%.1f · %.1f%%", toGold, 100 * toGold / fullSeconds));
-    f.put("JVM peak heap, increment (MB)", String.format(Locale.ROOT, "%.0f", peakHeapMb()));
+    f.put("JVM heap in use after GC, peak, increment (MB)", String.format(Locale.ROOT, "%.0f",
+        HEAP_AFTER_GC.peakMb()));
     Dataset<Row> incMetrics = tables.read(Tables.RUN_METRICS).where("run_id <> '" + firstRun + "'");
     StringBuilder byStage = new StringBuilder();
     for (String stage : order) {
@@ -294,12 +304,18 @@ public final class BenchmarkSuite {
         : Runtime.getRuntime().availableProcessors();
   }
 
+  static final HeapAfterGc HEAP_AFTER_GC = HeapAfterGc.install();
+
   static void resetPeaks() {
     System.gc();
     ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
+    HEAP_AFTER_GC.reset();
   }
 
-  /** Peak heap used over the pools since the last reset (an upper bound: pools peak at different times). */
+  /**
+   * Peak heap used over the pools since the last reset, summed: an upper bound (pools peak at different times,
+   * and eden's peak is its size, garbage included).
+   */
   static double peakHeapMb() {
     long sum = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {

@@ -54,7 +54,7 @@ final class Report {
           ratios.add(String.format(Locale.ROOT, "%s %.1f", stage, l / s));
         }
       });
-      b.append(String.format(Locale.ROOT, "%nScaling %,d / %,d events: time ratio per stage: %s; peak heap ratio %.2f.%n",
+      b.append(String.format(Locale.ROOT, "%nScaling %,d / %,d events: time ratio per stage: %s; peak heap (in use after GC) ratio %.2f.%n",
           large.events, small.events, String.join(", ", ratios), large.peakHeapMb / small.peakHeapMb));
     }
     if (dailyRuns > 0) {
