@@ -1,9 +1,12 @@
 package io.tradelake.clean;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
@@ -36,6 +39,8 @@ public final class CleanJob implements Job {
   static final String SILVER = "SILVER";
   static final String QUARANTINED = "QUARANTINED";
   static final String DUPLICATE = "DUPLICATE";
+  /** Up to this many new rows, their ids are broadcast (≈ 10 MB of ids) to look them up among silver's. */
+  static final long SMALL_BATCH_ROWS = 200_000;
 
   @Override
   public String name() {
@@ -76,10 +81,16 @@ public final class CleanJob implements Job {
         ? ctx.tables().read(Tables.SILVER).where(col("ingest_batch").leq(range.from()))
             .select(col("event_id").as("known_event_id"), col("content_hash").as("known_content_hash"))
         : null;
+    if (known != null && rowsIn <= SMALL_BATCH_ROWS) {
+      // A small batch (a day) broadcasts its own ids to pick silver's matching ones, so silver is scanned
+      // but not shuffled: what is joined with the batch is then a handful of rows, not all of history.
+      known = known.join(broadcast(fresh.select(EventTyper.blankToNull(col("event_id")).as("fresh_event_id"))),
+          col("known_event_id").equalTo(col("fresh_event_id")), "left_semi");
+    }
 
     LocalDate runDate = ctx.startedAt().atZone(ZoneOffset.UTC).toLocalDate();
-    Dataset<Row> labeled = label(fresh, s, dailyRates, currencies, countries, runDate, known)
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> labeled = forWrites(label(fresh, s, dailyRates, currencies, countries, runDate, known), ctx.runId(),
+        new Pseudonymizer(s.pseudonymKey())).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       ctx.describe(NAME, "count outcomes by rule");
       Map<String, Long> ruleCounts = new TreeMap<>();
@@ -93,20 +104,29 @@ public final class CleanJob implements Job {
         }
       }
       long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
-      Pseudonymizer ids = new Pseudonymizer(s.pseudonymKey());
       ctx.describe(NAME, "write silver");
-      expectWritten(ctx.tables().appendOnce(silver(labeled.where(col("outcome").equalTo(SILVER)), ctx.runId(), ids),
+      expectWritten(ctx.tables().appendOnce(labeled.where(col("outcome").equalTo(SILVER)).select("s.*"),
           Tables.SILVER, "tradelake-clean-silver", range.to(), "event_year"), good, Tables.SILVER);
       ctx.describe(NAME, "write quarantine");
-      expectWritten(ctx.tables().appendOnce(
-          quarantine(labeled.where(col("outcome").equalTo(QUARANTINED)), ctx.runId(), ids), Tables.QUARANTINE,
-          "tradelake-clean-quarantine", range.to(), "rule"), quarantined, Tables.QUARANTINE);
+      expectWritten(ctx.tables().appendOnce(labeled.where(col("outcome").equalTo(QUARANTINED)).select("q.*"),
+          Tables.QUARANTINE, "tradelake-clean-quarantine", range.to(), "rule"), quarantined, Tables.QUARANTINE);
       progress.done(range);
       return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
           System.currentTimeMillis() - start));
     } finally {
       labeled.unpersist();
     }
+  }
+
+  /**
+   * Labelled rows as the two writes need them: outcome, rule, and the row's silver row ({@code s}) or
+   * quarantine row ({@code q}), the other null. What is persisted then holds one row's worth of columns, not
+   * the labelled row's three (raw text, typed, derived).
+   */
+  public static Dataset<Row> forWrites(Dataset<Row> labeled, String runId, Pseudonymizer ids) {
+    return labeled.select(col("outcome"), col("quarantine_rule"),
+        when(col("outcome").equalTo(SILVER), struct(silverColumns(runId, ids))).as("s"),
+        when(col("outcome").equalTo(QUARANTINED), struct(quarantineColumns(runId, ids))).as("q"));
   }
 
   /** A write either landed the rows counted, or was skipped because an interrupted run had landed them. */
@@ -122,10 +142,15 @@ public final class CleanJob implements Job {
   /** Every bronze row with its outcome: SILVER, QUARANTINED (with the rule) or DUPLICATE. */
   public static Dataset<Row> label(Dataset<Row> bronze, Settings s, Dataset<Row> dailyRates, List<String> currencies,
       Dataset<Row> countries, LocalDate runDate, Dataset<Row> knownEvents) {
+    // Deduplication shuffles every row: before it the raw line (kept in bronze) is reduced to the one flag a
+    // rule needs, and the typed columns are derived after it, so the shuffled rows are bronze's minus the line.
     return bronze
-        .transform(d -> EventTyper.type(d, s.layouts().values()))
+        .withColumn("valid_utf8", is_valid_utf8(col("raw_line")))
+        .drop("raw_line")
+        .withColumn("event_id_t", EventTyper.blankToNull(col("event_id")))
         .transform(Deduplicator::mark)
         .transform(d -> knownEvents == null ? d : Deduplicator.againstKnown(d, knownEvents))
+        .transform(d -> EventTyper.type(d, s.layouts().values()))
         .transform(d -> EventClassifier.eventDate(d, s.reportingTimeZone()))
         .withColumn("fx_day", col("event_date"))
         .transform(d -> FxRates.convert(d, dailyRates, s.reportingCurrency(), currencies))
@@ -145,12 +170,16 @@ public final class CleanJob implements Job {
    * are pseudonymised: raw ids stay in bronze.
    */
   public static Dataset<Row> silver(Dataset<Row> good, String runId, Pseudonymizer ids) {
+    return good.select(silverColumns(runId, ids));
+  }
+
+  static Column[] silverColumns(String runId, Pseudonymizer ids) {
     Column priced = col("event_type_t").isin("ORDER", "REFUND");
     // Exact: quantity ≤ 999999 and price ≤ 999999999.9999 (the rules' bounds) make the local value a
     // decimal(20,4); times a decimal(16,10) rate that is decimal(37,14), within Spark's 38 digits, so the
     // product is rounded once, half up, to 4 places.
     Column localValue = col("quantity_t").cast("decimal(6,0)").multiply(col("unit_price_t").cast("decimal(13,4)"));
-    return good.select(
+    return new Column[] {
         col("event_id_t").as("event_id"),
         col("order_id_t").as("order_id"),
         col("event_type_t").as("event_type"),
@@ -180,7 +209,7 @@ public final class CleanJob implements Job {
         col("line_number"),
         col("ingest_batch"),
         col("ingest_run_id"),
-        lit(runId).as("clean_run_id"));
+        lit(runId).as("clean_run_id")};
   }
 
   /**
@@ -188,6 +217,10 @@ public final class CleanJob implements Job {
    * (same source_file and line_number), because it carries the raw buyer id; here that id is pseudonymised.
    */
   public static Dataset<Row> quarantine(Dataset<Row> bad, String runId, Pseudonymizer ids) {
+    return bad.select(quarantineColumns(runId, ids));
+  }
+
+  static Column[] quarantineColumns(String runId, Pseudonymizer ids) {
     List<Column> cols = new ArrayList<>(List.of(
         col("quarantine_rule").as("rule"),
         col("quarantine_detail").as("detail"),
@@ -201,6 +234,6 @@ public final class CleanJob implements Job {
     cols.add(col("ingest_batch"));
     cols.add(col("ingest_run_id"));
     cols.add(lit(runId).as("clean_run_id"));
-    return bad.select(cols.toArray(Column[]::new));
+    return cols.toArray(Column[]::new);
   }
 }

@@ -2,7 +2,9 @@ package io.tradelake.clean;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.replace;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 
@@ -37,7 +39,8 @@ public final class CountryCodes {
   }
 
   static Column key(Column spelling) {
-    return upper(trim(regexp_replace(regexp_replace(spelling, "\\.", ""), "\\s+", " ")));
+    // Dots dropped by plain replacement; only the run-of-spaces collapse needs a regex.
+    return upper(trim(regexp_replace(replace(spelling, lit("."), lit("")), "\\s+", " ")));
   }
 
   public static Map<String, String> aliasTable(Map<String, List<String>> configured) {

@@ -3,7 +3,6 @@ package io.tradelake.clean;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_add;
-import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
@@ -38,7 +37,8 @@ public final class QualityRules {
         new Rule("truncated_file", col("line_kind").equalTo("TRUNCATED"), col("parse_error")),
         new Rule("blank_line", col("line_kind").equalTo("BLANK"), lit("")),
         // Bytes that are not UTF-8 (e.g. Latin-1 text): the line's text cannot be read as what was sent.
-        new Rule("invalid_utf8", not(is_valid_utf8(col("raw_line"))), lit("bytes that are not UTF-8")),
+        // valid_utf8 is is_valid_utf8(raw_line), taken before the raw line is dropped (CleanJob.label).
+        new Rule("invalid_utf8", not(col("valid_utf8")), lit("bytes that are not UTF-8")),
         new Rule("unparsable_line", col("parse_error").isNotNull(), col("parse_error")),
         new Rule("conflicting_duplicate", col("conflicting_duplicate"), concat(lit("event_id "), col("event_id_t"))),
         new Rule("missing_event_id", col("event_id_t").isNull(), lit("")),
@@ -75,14 +75,27 @@ public final class QualityRules {
 
   /** Adds {@code quarantine_rule} and {@code quarantine_detail}: the first rule the event fails, else null. */
   public static Dataset<Row> check(Dataset<Row> events, List<Rule> rules) {
+    // Each rule's test runs once per event: the first failing rule's number is found in one pass, and the
+    // name and the detail are looked up by that number (a test repeated in a second CASE would run twice).
+    Column failed = null;
+    for (int i = 0; i < rules.size(); i++) {
+      Column fails = rules.get(i).fails();
+      // A rule whose inputs are null (e.g. no timestamp) does not fire; an earlier rule has caught it.
+      Column firing = fails.isNotNull().and(fails);
+      failed = failed == null ? when(firing, lit(i)) : failed.when(firing, lit(i));
+    }
     Column rule = null;
     Column detail = null;
-    for (Rule r : rules) {
-      // A rule whose inputs are null (e.g. no timestamp) does not fire; an earlier rule has caught it.
-      Column fails = r.fails().isNotNull().and(r.fails());
-      rule = rule == null ? when(fails, lit(r.name())) : rule.when(fails, lit(r.name()));
-      detail = detail == null ? when(fails, r.detail()) : detail.when(fails, r.detail());
+    for (int i = 0; i < rules.size(); i++) {
+      Column is = col(FAILED).equalTo(i);
+      rule = rule == null ? when(is, lit(rules.get(i).name())) : rule.when(is, lit(rules.get(i).name()));
+      Column d = rules.get(i).detail().cast("string");
+      detail = detail == null ? when(is, d) : detail.when(is, d);
     }
-    return events.withColumn("quarantine_rule", rule).withColumn("quarantine_detail", detail.cast("string"));
+    return events.withColumn(FAILED, failed)
+        .withColumn("quarantine_rule", rule).withColumn("quarantine_detail", detail)
+        .drop(FAILED);
   }
+
+  private static final String FAILED = "_failed_rule";
 }
