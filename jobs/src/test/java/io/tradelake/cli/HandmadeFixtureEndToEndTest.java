@@ -172,6 +172,20 @@ class HandmadeFixtureEndToEndTest {
   }
 
   @Test
+  void deltaKeepsStatisticsOfTheFilteredColumnsOfBronzeAndSilverOnly() {
+    for (String table : List.of(Tables.BRONZE, Tables.SILVER)) {
+      List<String> stats = spark.read().json(tables.path(table) + "/_delta_log/*.json")
+          .where("add IS NOT NULL").select("add.stats").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertThat(stats).isNotEmpty().allSatisfy(s -> assertThat(s)
+          .contains("\"ingest_batch\"", "\"line_number\"")
+          .doesNotContain("\"raw_line\"", "\"buyer_id\"", "\"event_id\""));
+    }
+    // Gold tables keep Delta's default (their first 32 columns).
+    assertThat(spark.read().json(tables.path(Tables.GROWTH_BY_MARKET) + "/_delta_log/*.json")
+        .where("add IS NOT NULL").select("add.stats").first().getString(0)).contains("\"yoy_pct\"");
+  }
+
+  @Test
   void marketsAreClusteredAndTheModelIsSaved() throws Exception {
     Dataset<Row> clusters = tables.read(Tables.MARKET_CLUSTERS);
     assertThat(sorted(clusters, "market", "direction")).containsExactly(
