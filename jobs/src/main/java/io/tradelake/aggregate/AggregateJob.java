@@ -1,5 +1,6 @@
 package io.tradelake.aggregate;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.year;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ public final class AggregateJob implements Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
   public static final String NAME = "aggregate";
+  /** Up to this many new events, a batch's cancelled order ids are broadcast to find the orders' years. */
+  static final long SMALL_BATCH_ROWS = 200_000;
 
   @Override
   public String name() {
@@ -67,22 +71,31 @@ public final class AggregateJob implements Job {
     long youthRows;
     if (full) {
       LOG.info("aggregate: full build from all silver events");
-      Dataset<Row> facts = SalesFacts.from(silver);
-      ctx.describe(NAME, "write growth cells (all years)");
-      growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
-      ctx.describe(NAME, "write youth_consumption_channel (all years)");
-      youthRows = ctx.tables().overwrite(youth(ctx, facts), Tables.YOUTH_CHANNEL, "period_type");
+      Dataset<Row> facts = persisted(SalesFacts.from(silver));
+      try {
+        ctx.describe(NAME, "write growth cells (all years)");
+        growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
+        ctx.describe(NAME, "write youth_consumption_channel (all years)");
+        youthRows = ctx.tables().overwrite(youth(ctx, facts), Tables.YOUTH_CHANNEL, "period_type");
+      } finally {
+        facts.unpersist();
+      }
     } else {
       ctx.describe(NAME, "find years touched by new events");
-      List<Integer> years = touchedYears(fresh, silver);
+      List<Integer> years = touchedYears(fresh, silver, rowsIn <= SMALL_BATCH_ROWS);
       LOG.info("aggregate: recomputing years {}", years);
       String inYears = years.stream().map(String::valueOf).collect(Collectors.joining(", "));
-      Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver);
-      ctx.describe(NAME, "replace growth cells of " + inYears);
-      growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
-          "period_year IN (" + inYears + ")", "period_year");
-      ctx.describe(NAME, "replace youth_consumption_channel rows of " + inYears);
-      youthRows = ctx.tables().replaceWhere(youth(ctx, facts), Tables.YOUTH_CHANNEL, "year(period_start) IN (" + inYears + ")", "period_type");
+      Dataset<Row> facts = persisted(SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver));
+      try {
+        ctx.describe(NAME, "replace growth cells of " + inYears);
+        growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
+            "period_year IN (" + inYears + ")", "period_year");
+        ctx.describe(NAME, "replace youth_consumption_channel rows of " + inYears);
+        youthRows = ctx.tables().replaceWhere(youth(ctx, facts), Tables.YOUTH_CHANNEL,
+            "year(period_start) IN (" + inYears + ")", "period_type");
+      } finally {
+        facts.unpersist();
+      }
     }
     ctx.describe(NAME, "write growth_by_market");
     long growthRows = ctx.tables().overwrite(
@@ -104,6 +117,14 @@ public final class AggregateJob implements Job {
         new StageMetrics(NAME, Tables.YOUTH_CHANNEL, rowsIn, rowsIn, 0, 0, youthCounts, took));
   }
 
+  /**
+   * Both gold tables are built from the same facts: kept (eleven narrow columns) rather than derived twice,
+   * which would scan silver and look up its cancellations once more.
+   */
+  private static Dataset<Row> persisted(Dataset<Row> facts) {
+    return facts.persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
   private static Dataset<Row> youth(JobContext ctx, Dataset<Row> facts) {
     return SmallCellSuppression.apply(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
         ctx.settings().minBuyersPerCell(), SmallCellSuppression.YOUTH_MEASURES);
@@ -113,9 +134,11 @@ public final class AggregateJob implements Job {
    * Years whose cells new events change: their own event years, and the years of orders a new CANCEL removes.
    * A handful of values, whatever the data size.
    */
-  static List<Integer> touchedYears(Dataset<Row> fresh, Dataset<Row> silver) {
+  static List<Integer> touchedYears(Dataset<Row> fresh, Dataset<Row> silver, boolean smallBatch) {
     Dataset<Row> cancelled = fresh.where(col("event_type").equalTo("CANCEL"))
         .select(col("order_id").as("cancelled_order_id")).distinct();
+    // A small batch's cancels are broadcast, so silver's orders are scanned, not shuffled, to find their years.
+    cancelled = smallBatch ? broadcast(cancelled) : cancelled;
     Dataset<Row> cancelledOrderYears = silver.where(col("event_type").equalTo("ORDER"))
         .join(cancelled, col("order_id").equalTo(col("cancelled_order_id")), "left_semi")
         .select(year(col("event_date")).as("y"));
