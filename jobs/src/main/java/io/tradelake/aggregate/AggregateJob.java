@@ -18,7 +18,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,31 +70,23 @@ public final class AggregateJob implements Job {
     long youthRows;
     if (full) {
       LOG.info("aggregate: full build from all silver events");
-      Dataset<Row> facts = persisted(SalesFacts.from(silver));
-      try {
-        ctx.describe(NAME, "write growth cells (all years)");
-        growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
-        ctx.describe(NAME, "write youth_consumption_channel (all years)");
-        youthRows = ctx.tables().overwrite(youth(ctx, facts), Tables.YOUTH_CHANNEL, "period_type");
-      } finally {
-        facts.unpersist();
-      }
+      Dataset<Row> facts = SalesFacts.from(silver);
+      ctx.describe(NAME, "write growth cells (all years)");
+      growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
+      ctx.describe(NAME, "write youth_consumption_channel (all years)");
+      youthRows = ctx.tables().overwrite(youth(ctx, facts), Tables.YOUTH_CHANNEL, "period_type");
     } else {
       ctx.describe(NAME, "find years touched by new events");
       List<Integer> years = touchedYears(fresh, silver, rowsIn <= SMALL_BATCH_ROWS);
       LOG.info("aggregate: recomputing years {}", years);
       String inYears = years.stream().map(String::valueOf).collect(Collectors.joining(", "));
-      Dataset<Row> facts = persisted(SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver));
-      try {
-        ctx.describe(NAME, "replace growth cells of " + inYears);
-        growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
-            "period_year IN (" + inYears + ")", "period_year");
-        ctx.describe(NAME, "replace youth_consumption_channel rows of " + inYears);
-        youthRows = ctx.tables().replaceWhere(youth(ctx, facts), Tables.YOUTH_CHANNEL,
-            "year(period_start) IN (" + inYears + ")", "period_type");
-      } finally {
-        facts.unpersist();
-      }
+      Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver);
+      ctx.describe(NAME, "replace growth cells of " + inYears);
+      growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
+          "period_year IN (" + inYears + ")", "period_year");
+      ctx.describe(NAME, "replace youth_consumption_channel rows of " + inYears);
+      youthRows = ctx.tables().replaceWhere(youth(ctx, facts), Tables.YOUTH_CHANNEL,
+          "year(period_start) IN (" + inYears + ")", "period_type");
     }
     ctx.describe(NAME, "write growth_by_market");
     long growthRows = ctx.tables().overwrite(
@@ -115,14 +106,6 @@ public final class AggregateJob implements Job {
     return List.of(
         new StageMetrics(NAME, Tables.GROWTH_BY_MARKET, rowsIn, rowsIn, 0, 0, growthCounts, took),
         new StageMetrics(NAME, Tables.YOUTH_CHANNEL, rowsIn, rowsIn, 0, 0, youthCounts, took));
-  }
-
-  /**
-   * Both gold tables are built from the same facts: kept (eleven narrow columns) rather than derived twice,
-   * which would scan silver and look up its cancellations once more.
-   */
-  private static Dataset<Row> persisted(Dataset<Row> facts) {
-    return facts.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
   private static Dataset<Row> youth(JobContext ctx, Dataset<Row> facts) {
