@@ -32,6 +32,11 @@ public final class AggregateJob implements Job {
   public static final String NAME = "aggregate";
   /** Up to this many new events, a batch's cancelled order ids are broadcast to find the orders' years. */
   static final long SMALL_BATCH_ROWS = 200_000;
+  /**
+   * Up to this many cancels (≈ 50 MB of order ids), they are broadcast to remove their orders; the planner
+   * cannot know they are few, and would shuffle every order twice (growth cells, youth table) to join them.
+   */
+  static final long MAX_BROADCAST_CANCELS = 1_000_000;
 
   @Override
   public String name() {
@@ -70,7 +75,8 @@ public final class AggregateJob implements Job {
     long youthRows;
     if (full) {
       LOG.info("aggregate: full build from all silver events");
-      Dataset<Row> facts = SalesFacts.from(silver);
+      Dataset<Row> facts = SalesFacts.from(silver, silver,
+          byType.getOrDefault("events_cancel", 0L) <= MAX_BROADCAST_CANCELS);
       ctx.describe(NAME, "write growth cells (all years)");
       growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
       ctx.describe(NAME, "write youth_consumption_channel (all years)");
@@ -80,7 +86,9 @@ public final class AggregateJob implements Job {
       List<Integer> years = touchedYears(fresh, silver, rowsIn <= SMALL_BATCH_ROWS);
       LOG.info("aggregate: recomputing years {}", years);
       String inYears = years.stream().map(String::valueOf).collect(Collectors.joining(", "));
-      Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver);
+      long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();
+      Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver,
+          cancels <= MAX_BROADCAST_CANCELS);
       ctx.describe(NAME, "replace growth cells of " + inYears);
       growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
           "period_year IN (" + inYears + ")", "period_year");

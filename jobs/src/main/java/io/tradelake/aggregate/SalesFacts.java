@@ -1,5 +1,6 @@
 package io.tradelake.aggregate;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -26,9 +27,18 @@ public final class SalesFacts {
    * year than its order.
    */
   public static Dataset<Row> from(Dataset<Row> events, Dataset<Row> allEvents) {
+    return from(events, allEvents, false);
+  }
+
+  /**
+   * As {@link #from(Dataset, Dataset)}; with {@code broadcastCancels}, the cancelled order ids are broadcast
+   * to the orders (no shuffle of the orders), for when they are known to be few.
+   */
+  public static Dataset<Row> from(Dataset<Row> events, Dataset<Row> allEvents, boolean broadcastCancels) {
     Dataset<Row> silver = events;
     Dataset<Row> cancelled = allEvents.where(col("event_type").equalTo("CANCEL"))
         .select(col("order_id").as("cancelled_order_id")).distinct();
+    cancelled = broadcastCancels ? broadcast(cancelled) : cancelled;
     Dataset<Row> sales = silver.where(col("event_type").equalTo("ORDER"))
         .join(cancelled, col("order_id").equalTo(col("cancelled_order_id")), "left_anti")
         .select(common(col("order_id"), col("buyer_id"), col("reporting_value"), lit(0)));
