@@ -3,6 +3,7 @@ package io.tradelake.aggregate;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.bit_or;
 import static org.apache.spark.sql.functions.call_function;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
@@ -27,9 +28,10 @@ import org.apache.spark.sql.Row;
  * level, without fanning each row out to its four periods before a multi-column count_distinct (which Spark
  * runs by copying every row once more per distinct column). Distinct counts come from one row per year, cell
  * and entity (order, buyer) holding the months it occurs in as a bit mask: the entity counts once in each
- * period whose months the mask meets, which is what count_distinct over the period gives. Sums come from the
- * rows themselves. Both kinds of row then go through one aggregation per period and cell; the periods' labels
- * are made for the aggregated rows only.
+ * period whose months the mask meets, which is what count_distinct over the period gives. Entities of one
+ * cell with the same mask are then counted together, so periods are made for a few rows per cell, not for
+ * every entity. Sums come from the rows themselves and take the same path; the periods' labels are made for
+ * the aggregated rows only.
  */
 final class PeriodMeasures {
 
@@ -40,6 +42,7 @@ final class PeriodMeasures {
   private static final String KIND = "_kind";
   private static final String ENTITY = "_entity";
   private static final String MONTH_BIT = "_month_bit";
+  private static final String ENTITIES = "_entities";
 
   private final List<String> cellKeys;
   private final List<String> sums = new ArrayList<>();
@@ -92,15 +95,25 @@ final class PeriodMeasures {
         .groupBy(recordKeys.toArray(Column[]::new))
         .agg(recordMeasures.get(0), recordMeasures.subList(1, recordMeasures.size()).toArray(Column[]::new));
 
+    // Entities with the same months count alike: one row per year, cell, kind and mask, with how many
+    // entities have it, is what the periods are made from (a few per cell instead of one per entity).
+    List<Column> maskKeys = new ArrayList<>(List.of(col(YEAR)));
+    cellKeys.forEach(k -> maskKeys.add(col(k)));
+    maskKeys.addAll(List.of(col(KIND), col(MASK)));
+    List<Column> maskMeasures = new ArrayList<>(List.of(count(lit(1)).as(ENTITIES)));
+    sums.forEach(s -> maskMeasures.add(sum(s).as(s)));
+    Dataset<Row> byMask = byRecord.groupBy(maskKeys.toArray(Column[]::new))
+        .agg(maskMeasures.get(0), maskMeasures.subList(1, maskMeasures.size()).toArray(Column[]::new));
+
     List<Column> measures = new ArrayList<>();
     sums.forEach(s -> measures.add(sum(s).as(s)));
     List<String> names = new ArrayList<>(distinctCounts.keySet());
     for (int i = 0; i < names.size(); i++) {
-      measures.add(count(when(col(KIND).equalTo(i + 1), lit(1))).as(names.get(i)));
+      measures.add(coalesce(sum(when(col(KIND).equalTo(i + 1), col(ENTITIES))), lit(0L)).as(names.get(i)));
     }
     List<Column> keys = new ArrayList<>(List.of(col(YEAR), col(PERIOD)));
     cellKeys.forEach(k -> keys.add(col(k)));
-    Dataset<Row> cells = byRecord
+    Dataset<Row> cells = byMask
         .withColumn(PERIOD, explode(filter(Periods.masks(), p -> p.getField("months").bitwiseAND(col(MASK)).notEqual(0))
             .getField("index")))
         .groupBy(keys.toArray(Column[]::new))
