@@ -30,8 +30,6 @@ public final class AggregateJob implements Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
   public static final String NAME = "aggregate";
-  /** Up to this many new events, a batch's cancelled order ids are broadcast to find the orders' years. */
-  static final long SMALL_BATCH_ROWS = 200_000;
   /**
    * Up to this many cancels (≈ 50 MB of order ids), they are broadcast to remove their orders; the planner
    * cannot know they are few, and would shuffle every order twice (growth cells, youth table) to join them.
@@ -83,7 +81,7 @@ public final class AggregateJob implements Job {
       youthRows = ctx.tables().overwrite(youth(ctx, facts), Tables.YOUTH_CHANNEL, "period_type");
     } else {
       ctx.describe(NAME, "find years touched by new events");
-      List<Integer> years = touchedYears(fresh, silver, rowsIn <= SMALL_BATCH_ROWS);
+      List<Integer> years = touchedYears(fresh, silver, rowsIn <= JobContext.SMALL_BATCH_ROWS);
       LOG.info("aggregate: recomputing years {}", years);
       String inYears = years.stream().map(String::valueOf).collect(Collectors.joining(", "));
       long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();

@@ -39,8 +39,6 @@ public final class CleanJob implements Job {
   static final String SILVER = "SILVER";
   static final String QUARANTINED = "QUARANTINED";
   static final String DUPLICATE = "DUPLICATE";
-  /** Up to this many new rows, their ids are broadcast (≈ 10 MB of ids) to look them up among silver's. */
-  static final long SMALL_BATCH_ROWS = 200_000;
 
   @Override
   public String name() {
@@ -81,7 +79,7 @@ public final class CleanJob implements Job {
         ? ctx.tables().read(Tables.SILVER).where(col("ingest_batch").leq(range.from()))
             .select(col("event_id").as("known_event_id"), col("content_hash").as("known_content_hash"))
         : null;
-    if (known != null && rowsIn <= SMALL_BATCH_ROWS) {
+    if (known != null && rowsIn <= JobContext.SMALL_BATCH_ROWS) {
       // A small batch (a day) broadcasts its own ids to pick silver's matching ones, so silver is scanned
       // but not shuffled: what is joined with the batch is then a handful of rows, not all of history.
       known = known.join(broadcast(fresh.select(EventTyper.blankToNull(col("event_id")).as("fresh_event_id"))),

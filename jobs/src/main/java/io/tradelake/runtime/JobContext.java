@@ -12,6 +12,11 @@ import org.slf4j.LoggerFactory;
 public record JobContext(SparkSession spark, Settings settings, Tables tables, String runId, Instant startedAt) {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobContext.class);
+  /**
+   * Up to this many new rows a batch is small (a day): a stage may broadcast its keys (≈ 10 MB of ids) to
+   * look them up in a table's history, which is then scanned rather than shuffled.
+   */
+  public static final long SMALL_BATCH_ROWS = 200_000;
 
   public static JobContext create(SparkSession spark, Settings settings, String runId, Clock clock) {
     return new JobContext(spark, settings, Tables.at(settings.warehouse(), spark)
