@@ -140,14 +140,7 @@ public final class CleanJob implements Job {
   /** Every bronze row with its outcome: SILVER, QUARANTINED (with the rule) or DUPLICATE. */
   public static Dataset<Row> label(Dataset<Row> bronze, Settings s, Dataset<Row> dailyRates, List<String> currencies,
       Dataset<Row> countries, LocalDate runDate, Dataset<Row> knownEvents) {
-    // Deduplication shuffles every row: before it the raw line (kept in bronze) is reduced to the one flag a
-    // rule needs, and the typed columns are derived after it, so the shuffled rows are bronze's minus the line.
-    return bronze
-        .withColumn("valid_utf8", is_valid_utf8(col("raw_line")))
-        .drop("raw_line")
-        .withColumn("event_id_t", EventTyper.blankToNull(col("event_id")))
-        .transform(Deduplicator::mark)
-        .transform(d -> knownEvents == null ? d : Deduplicator.againstKnown(d, knownEvents))
+    return deduplicated(bronze, knownEvents)
         .transform(d -> EventTyper.type(d, s.layouts().values()))
         .transform(d -> EventClassifier.eventDate(d, s.reportingTimeZone()))
         .withColumn("fx_day", col("event_date"))
@@ -161,6 +154,20 @@ public final class CleanJob implements Job {
         .withColumn("outcome", when(col("is_duplicate"), lit(DUPLICATE))
             .when(col("quarantine_rule").isNotNull(), lit(QUARANTINED))
             .otherwise(lit(SILVER)));
+  }
+
+  /**
+   * Bronze rows with duplicates and conflicts marked, the first step of {@link #label}. Deduplication shuffles
+   * every row: before it the raw line (kept in bronze) is reduced to the one flag a rule needs, and the typed
+   * columns are derived after it, so the shuffled rows are bronze's minus the line.
+   */
+  public static Dataset<Row> deduplicated(Dataset<Row> bronze, Dataset<Row> knownEvents) {
+    return bronze
+        .withColumn("valid_utf8", is_valid_utf8(col("raw_line")))
+        .drop("raw_line")
+        .withColumn("event_id_t", EventTyper.blankToNull(col("event_id")))
+        .transform(Deduplicator::mark)
+        .transform(d -> knownEvents == null ? d : Deduplicator.againstKnown(d, knownEvents));
   }
 
   /**

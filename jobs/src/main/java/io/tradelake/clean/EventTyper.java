@@ -52,7 +52,7 @@ public final class EventTyper {
     return when(d.equalTo(floor(d)), d.try_cast("bigint"));
   }
 
-  public static Column blankToNull(Column c) {
+  static Column blankToNull(Column c) {
     return nullif(trim(c), lit(""));
   }
 

@@ -1,12 +1,10 @@
 package io.tradelake.bench;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.is_valid_utf8;
 
 import io.tradelake.clean.ChannelMapper;
 import io.tradelake.clean.CleanJob;
 import io.tradelake.clean.CountryCodes;
-import io.tradelake.clean.Deduplicator;
 import io.tradelake.clean.EventClassifier;
 import io.tradelake.clean.EventTyper;
 import io.tradelake.clean.FxRates;
@@ -41,9 +39,7 @@ public final class CleanBench {
       List<String> currencies = rates.select("currency").distinct().as(Encoders.STRING()).collectAsList();
       Dataset<Row> daily = FxRates.daily(rates, s.fxMaxRateAgeDays());
       Dataset<Row> countries = CountryCodes.aliasFrame(spark, s.countryAliases());
-      Function<Dataset<Row>, Dataset<Row>> dedup = d -> d.withColumn("valid_utf8", is_valid_utf8(col("raw_line")))
-          .drop("raw_line").withColumn("event_id_t", EventTyper.blankToNull(col("event_id")))
-          .transform(Deduplicator::mark);
+      Function<Dataset<Row>, Dataset<Row>> dedup = d -> CleanJob.deduplicated(d, null);
       Function<Dataset<Row>, Dataset<Row>> typed = d -> dedup.apply(d)
           .transform(x -> EventTyper.type(x, s.layouts().values()))
           .transform(x -> EventClassifier.eventDate(x, s.reportingTimeZone()));
