@@ -34,7 +34,8 @@ import org.junit.jupiter.api.TestInstance;
  * The application jar on a real standalone cluster (scripts/local-cluster: a master and two workers), submitted
  * as a user would, with only Spark's jars beside it, on the generator's data (the last six months of
  * data-sample/), with its warehouse on HDFS (an in-process MiniDFSCluster): the whole pipeline runs, model
- * training included, its tasks run in executors on both workers, and its gold equals a local run's row for row.
+ * training included, its tasks run in executors on both workers, and its gold equals a local run's row for row
+ * (the submission compiles its generated code as production does; the local run in the test session interprets).
  * The submission (one one-core executor per worker) runs while this JVM makes the local run it is compared
  * with. Everything but what is tested here is left out to keep the test short on two cores: the local run stops
  * after the gold ({@code --until aggregate}), and no run registers tables in a catalog (CatalogTest's subject).

@@ -8,10 +8,28 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 /**
  * One local SparkSession for the whole test JVM: local[2], few shuffle partitions, no UI, bound to loopback,
  * real Delta. Stopped by a shutdown hook when the JVM ends.
+ *
+ * <p>Expressions are interpreted, not compiled: on a test's few rows compiling the generated code (Janino) was a
+ * fifth of the CPU time, and the suite ran in two thirds of the time without it. Compiled code is still tested:
+ * {@link #compiledCode} turns it on for a block (PaperFiguresReproducedTest's 200,000-event run), and the cluster
+ * test compares a production-configured run on a cluster with an interpreted local run, row for row.
  */
 public final class SharedSpark implements ParameterResolver {
 
+  private static final String WHOLE_STAGE = "spark.sql.codegen.wholeStage";
+  private static final String FACTORY_MODE = "spark.sql.codegen.factoryMode";
+
   private static SparkSession spark;
+
+  /** Spark's production code generation (whole-stage, compiled expressions) until {@code close()}. */
+  public static AutoCloseable compiledCode(SparkSession spark) {
+    spark.conf().set(WHOLE_STAGE, "true");
+    spark.conf().set(FACTORY_MODE, "FALLBACK");
+    return () -> {
+      spark.conf().set(WHOLE_STAGE, "false");
+      spark.conf().set(FACTORY_MODE, "NO_CODEGEN");
+    };
+  }
 
   public static synchronized SparkSession session() {
     if (spark == null) {
@@ -29,6 +47,8 @@ public final class SharedSpark implements ParameterResolver {
           .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
           .config("spark.databricks.delta.snapshotPartitions", "1")
           .config("spark.sql.adaptive.enabled", "true")
+          .config(WHOLE_STAGE, "false")
+          .config(FACTORY_MODE, "NO_CODEGEN")
           .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
           .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/tradelake-test-warehouse")
           .getOrCreate();
