@@ -33,6 +33,9 @@ public final class SharedSpark implements ParameterResolver {
 
   public static synchronized SparkSession session() {
     if (spark == null) {
+      // One per test JVM: surefire runs test classes in two JVMs at once.
+      java.nio.file.Path warehouse = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+          "tradelake-test-warehouse-" + ProcessHandle.current().pid());
       spark = SparkSession.builder()
           .master("local[2]")
           .appName("tradelake-tests")
@@ -50,11 +53,18 @@ public final class SharedSpark implements ParameterResolver {
           .config(WHOLE_STAGE, "false")
           .config(FACTORY_MODE, "NO_CODEGEN")
           .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
-          .config("spark.sql.warehouse.dir", System.getProperty("java.io.tmpdir") + "/tradelake-test-warehouse")
+          .config("spark.sql.warehouse.dir", warehouse.toString())
           .getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
       SparkSession s = spark;
-      Runtime.getRuntime().addShutdownHook(new Thread(s::stop));
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        s.stop();
+        try {
+          Dirs.deleteRecursively(warehouse);
+        } catch (java.io.IOException ignored) {
+          // a temporary directory: the system's cleaner gets it
+        }
+      }));
     }
     return spark;
   }
