@@ -8,6 +8,7 @@ import io.tradelake.runtime.CrashPoints;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.RunMetricsTable;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
@@ -72,7 +73,10 @@ final class PipelineRunner {
     for (Job job : jobs) {
       LOG.info("{}: starting (run {})", job.name(), ctx.runId());
       ctx.tables().takeWritten();
-      List<StageMetrics> metrics = withWrites(job.run(ctx), ctx.tables().takeWritten());
+      List<StageMetrics> metrics;
+      try (StageSqlConf own = StageSqlConf.apply(ctx.spark(), ctx.settings().sparkFor(job.name()))) {
+        metrics = withWrites(job.run(ctx), ctx.tables().takeWritten());
+      }
       RunMetricsTable.append(ctx, metrics);
       CrashPoints.reach("after-" + job.name());
       all.addAll(metrics);

@@ -39,7 +39,16 @@ public record Settings(
     String pseudonymKey,
     int minBuyersPerCell,
     Map<String, String> spark,
+    Map<String, Map<String, String>> stageSpark,
     Catalog catalog) {
+
+  /** The stages that may carry Spark SQL settings of their own ({@code <stage>.spark { … }}). */
+  public static final List<String> STAGES = List.of("ingest", "clean", "aggregate", "model");
+
+  /** The Spark SQL settings {@code stage} runs with, on top of the session's ({@code <stage>.spark}). */
+  public Map<String, String> sparkFor(String stage) {
+    return stageSpark.getOrDefault(stage, Map.of());
+  }
 
   public record Rules(long maxQuantity, long maxUnitPrice, LocalDate minEventDate, int maxDaysInFuture,
       int minBirthYear) {}
@@ -113,6 +122,7 @@ public record Settings(
           pseudonymKey(c, env),
           positive(c, "privacy.min-buyers"),
           sparkConf(c),
+          stageSparkConf(c),
           catalog(c));
       if (s.rules.maxQuantity() > 999_999 || s.rules.maxUnitPrice() > 999_999_999) {
         throw new SettingsException("rules: max-quantity may be at most 999999 and max-unit-price at most 999999999 "
@@ -133,7 +143,7 @@ public record Settings(
   public Settings withInput(String newInput) {
     return new Settings(newInput, warehouse, reportingCurrency, reportingCountry, reportingTimeZone, fxRatesFile,
         fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
-        buyerModel, pseudonymKey, minBuyersPerCell, spark, catalog);
+        buyerModel, pseudonymKey, minBuyersPerCell, spark, stageSpark, catalog);
   }
 
   private static Catalog catalog(Config c) {
@@ -382,9 +392,28 @@ public record Settings(
     throw new SettingsException(where + ": expected a column name, { column = … }, { constant = … } or { expr = … }");
   }
 
+  private static Map<String, Map<String, String>> stageSparkConf(Config c) {
+    Map<String, Map<String, String>> byStage = new TreeMap<>();
+    for (String stage : STAGES) {
+      if (c.hasPath(stage + ".spark")) {
+        Map<String, String> conf = sparkConf(c, stage + ".spark");
+        conf.keySet().stream().filter(k -> !k.startsWith("spark.sql.")).findFirst().ifPresent(k -> {
+          throw new SettingsException(stage + ".spark." + k + ": only Spark SQL settings (spark.sql.*) can be set "
+              + "per stage; set it in spark { } for the whole session");
+        });
+        byStage.put(stage, Map.copyOf(conf));
+      }
+    }
+    return Map.copyOf(byStage);
+  }
+
   private static Map<String, String> sparkConf(Config c) {
+    return sparkConf(c, "spark");
+  }
+
+  private static Map<String, String> sparkConf(Config c, String path) {
     Map<String, String> conf = new TreeMap<>();
-    ConfigObject obj = c.getObject("spark");
+    ConfigObject obj = c.getObject(path);
     for (Map.Entry<String, ConfigValue> e : obj.entrySet()) {
       conf.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
     }

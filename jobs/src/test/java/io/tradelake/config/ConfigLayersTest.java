@@ -33,6 +33,20 @@ class ConfigLayersTest {
   }
 
   @Test
+  void aStageMaySetSparkSqlSettingsOfItsOwnAndOnlyThose() {
+    Settings local = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of(), Optional.of(Path.of("../conf"))));
+    assertThat(local.sparkFor("aggregate")).containsEntry("spark.sql.shuffle.partitions", "64");
+    assertThat(local.sparkFor("clean")).isEmpty();
+    Settings flagged = Settings.from(ConfigLoader.load("local", Optional.empty(),
+        List.of("clean.spark.\"spark.sql.shuffle.partitions\"=8"), Optional.of(Path.of("../conf"))));
+    assertThat(flagged.sparkFor("clean")).containsExactly(java.util.Map.entry("spark.sql.shuffle.partitions", "8"));
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("local", Optional.empty(),
+        List.of("model.spark.\"spark.executor.memory\"=2g"), Optional.of(Path.of("../conf")))))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("model.spark.spark.executor.memory")
+        .hasMessageContaining("only Spark SQL settings");
+  }
+
+  @Test
   void theShippedLocalEnvironmentParsesWithBothLayouts() {
     Settings s = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of(), Optional.of(Path.of("../conf"))));
     assertThat(s.layouts()).containsKeys("shopline-csv", "globalbuy-jsonl");
