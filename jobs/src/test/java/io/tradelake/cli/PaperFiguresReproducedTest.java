@@ -67,7 +67,7 @@ class PaperFiguresReproducedTest {
     String warehouse = DIR.resolve("warehouse").toString();
     String[] stages = {"ingest", "clean", "aggregate", "model"};
     // The biggest run of the suite, with the code generation a production run uses.
-    try (AutoCloseable compiled = SharedSpark.compiledCode(spark)) {
+    try (var compiled = SharedSpark.compiledCode(spark)) {
       TradeLogGenerator.run(spark, g, s, input.toString(), false);
       for (int i = 0; i < stages.length; i++) {
         exits[i] = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))

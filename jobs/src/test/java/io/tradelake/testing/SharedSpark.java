@@ -1,5 +1,9 @@
 package io.tradelake.testing;
 
+import io.tradelake.runtime.StageSqlConf;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -22,19 +26,14 @@ public final class SharedSpark implements ParameterResolver {
   private static SparkSession spark;
 
   /** Spark's production code generation (whole-stage, compiled expressions) until {@code close()}. */
-  public static AutoCloseable compiledCode(SparkSession spark) {
-    spark.conf().set(WHOLE_STAGE, "true");
-    spark.conf().set(FACTORY_MODE, "FALLBACK");
-    return () -> {
-      spark.conf().set(WHOLE_STAGE, "false");
-      spark.conf().set(FACTORY_MODE, "NO_CODEGEN");
-    };
+  public static StageSqlConf compiledCode(SparkSession spark) {
+    return StageSqlConf.apply(spark, Map.of(WHOLE_STAGE, "true", FACTORY_MODE, "FALLBACK"));
   }
 
   public static synchronized SparkSession session() {
     if (spark == null) {
       // One per test JVM: surefire runs test classes in two JVMs at once.
-      java.nio.file.Path warehouse = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+      Path warehouse = Path.of(System.getProperty("java.io.tmpdir"),
           "tradelake-test-warehouse-" + ProcessHandle.current().pid());
       spark = SparkSession.builder()
           .master("local[2]")
@@ -61,7 +60,7 @@ public final class SharedSpark implements ParameterResolver {
         s.stop();
         try {
           Dirs.deleteRecursively(warehouse);
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
           // a temporary directory: the system's cleaner gets it
         }
       }));
