@@ -1,8 +1,7 @@
 package io.tradelake.cluster;
 
+import io.tradelake.testing.ChildJvm;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,8 +43,8 @@ public final class LocalCluster implements AutoCloseable {
   /** {@code workers} workers, each offering {@code cores} cores and {@code memory} (e.g. "6g") to executors. */
   public static LocalCluster start(Path projectDir, Path runDir, int workers, int cores, String memory)
       throws IOException, InterruptedException {
-    LocalCluster cluster = new LocalCluster(projectDir.resolve("scripts/local-cluster"), runDir, freePort(), freePort(),
-        workers, cores, memory);
+    LocalCluster cluster = new LocalCluster(projectDir.resolve("scripts/local-cluster"), runDir,
+        ChildJvm.freePort(), ChildJvm.freePort(), workers, cores, memory);
     cluster.script("stop", false); // one a killed run left
     cluster.script("start", true);
     return cluster;
@@ -78,12 +77,5 @@ public final class LocalCluster implements AutoCloseable {
           + "\nlogs: " + runDir.resolve("logs"));
     }
     return output;
-  }
-
-  /** A port free now on loopback; the master binds it a moment later, which a test machine tolerates. */
-  static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
-    }
   }
 }

@@ -56,6 +56,7 @@ public final class ChildJvm {
     throw new AssertionError("no '" + text + "' in " + minutes + " min; log:\n" + Files.readString(log));
   }
 
+  /** A port free now on loopback; the process given it binds it a moment later, which a test machine tolerates. */
   public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
