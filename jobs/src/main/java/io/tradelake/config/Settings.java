@@ -43,7 +43,7 @@ public record Settings(
     Catalog catalog) {
 
   /** The stages that may carry Spark SQL settings of their own ({@code <stage>.spark { … }}). */
-  public static final List<String> STAGES = List.of("ingest", "clean", "aggregate", "model");
+  private static final List<String> STAGES = List.of("ingest", "clean", "aggregate", "model");
 
   /** The Spark SQL settings {@code stage} runs with, on top of the session's ({@code <stage>.spark}). */
   public Map<String, String> sparkFor(String stage) {
