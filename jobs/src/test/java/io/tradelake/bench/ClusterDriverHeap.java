@@ -24,7 +24,7 @@ import org.apache.spark.sql.SparkSession;
  * seconds (what it still holds, garbage excluded), beside the peak in use after the JVM's own collections. If
  * the driver kept anything per row, the live peak would grow with the events; the target is 10M / 1M ≤ 1.2.
  *
- * <p>Properties: {@code bench.sizes}, {@code bench.data} (the suite's cache; sizes not there are generated),
+ * <p>Properties: {@code bench.sizes}, {@code bench.data} (the suite's cache: run the suite at a size first),
  * {@code bench.out} (BENCHMARKS.md: the block between its driver-heap markers is rewritten),
  * {@code bench.executorMemory} (default 4g), {@code bench.sampleSeconds} (default 5).
  */
