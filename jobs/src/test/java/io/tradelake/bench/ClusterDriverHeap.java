@@ -126,12 +126,8 @@ public final class ClusterDriverHeap {
           large.events(), small.events(), large.liveMb() / small.liveMb(), large.afterGcMb() / small.afterGcMb()));
     }
     b.append('\n').append(END);
-    int s = previous.indexOf(START);
-    int e = previous.indexOf(END);
-    if (s >= 0 && e > s) {
-      return previous.substring(0, s) + b + previous.substring(e + END.length());
-    }
-    return previous + "\n## Driver heap in a cluster run\n\n" + b + "\n";
+    return Report.replaceBlock(previous, START, END, b.toString(),
+        previous + "\n## Driver heap in a cluster run\n\n" + b + "\n");
   }
 
   /** Every few seconds a full collection, then the heap in use: the live set, whose peak is kept. */

@@ -65,11 +65,19 @@ final class Report {
       b.append(String.join(", ", parts)).append(".\n");
     }
     b.append('\n').append(END);
-    int s = previous.indexOf(START);
-    int e = previous.indexOf(END);
+    return replaceBlock(previous, START, END, b.toString(), "# Benchmarks\n\n" + b + "\n");
+  }
+
+  /**
+   * {@code previous} with the text from {@code start} to {@code end} (markers included) replaced by {@code block},
+   * or {@code otherwise} when it has no such markers.
+   */
+  static String replaceBlock(String previous, String start, String end, String block, String otherwise) {
+    int s = previous.indexOf(start);
+    int e = previous.indexOf(end);
     if (s >= 0 && e > s) {
-      return previous.substring(0, s) + b + previous.substring(e + END.length());
+      return previous.substring(0, s) + block + previous.substring(e + end.length());
     }
-    return "# Benchmarks\n\n" + b + "\n";
+    return otherwise;
   }
 }
