@@ -69,8 +69,7 @@ public final class BenchmarkSuite {
   }
 
   public static void main(String[] args) throws Exception {
-    List<Long> sizes = Stream.of(System.getProperty("bench.sizes", "1000000").split(","))
-        .map(String::trim).filter(x -> !x.isEmpty()).map(Long::parseLong).toList();
+    List<Long> sizes = sizes();
     Path cache = Path.of(System.getProperty("bench.data", "target/bench-data"));
     Path report = Path.of(System.getProperty("bench.out", "../BENCHMARKS.md"));
     int daysPerMonth = Integer.getInteger("bench.daysPerMonth", 0);
@@ -94,6 +93,12 @@ public final class BenchmarkSuite {
     Files.writeString(report, Report.render(previous, all, daysPerMonth, dailyRuns, dailyFiles),
         StandardCharsets.UTF_8);
     System.out.println("bench: wrote " + report.toAbsolutePath());
+  }
+
+  /** {@code bench.sizes}: the event counts to measure, comma separated (default 1000000). */
+  static List<Long> sizes() {
+    return Stream.of(System.getProperty("bench.sizes", "1000000").split(","))
+        .map(String::trim).filter(x -> !x.isEmpty()).map(Long::parseLong).toList();
   }
 
   static Figures measure(SparkSession spark, Settings settings, long events, Path cache, int daysPerMonth)

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -39,8 +38,7 @@ public final class ClusterDriverHeap {
   private ClusterDriverHeap() {}
 
   public static void main(String[] args) throws Exception {
-    List<Long> sizes = Stream.of(System.getProperty("bench.sizes", "1000000").split(","))
-        .map(String::trim).filter(x -> !x.isEmpty()).map(Long::parseLong).toList();
+    List<Long> sizes = BenchmarkSuite.sizes();
     Path cache = Path.of(System.getProperty("bench.data", "target/bench-data"));
     Path report = Path.of(System.getProperty("bench.out", "../BENCHMARKS.md"));
     String executorMemory = System.getProperty("bench.executorMemory", "4g");
