@@ -1,5 +1,7 @@
 package io.tradelake.testing;
 
+import io.tradelake.runtime.NioLocalFileSystem;
+import io.tradelake.runtime.NioLocalFs;
 import io.tradelake.runtime.StageSqlConf;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -53,6 +55,8 @@ public final class SharedSpark implements ParameterResolver {
           .config(FACTORY_MODE, "NO_CODEGEN")
           .config("spark.sql.sources.parallelPartitionDiscovery.parallelism", "2")
           .config("spark.sql.warehouse.dir", warehouse.toString())
+          .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+          .config("spark.hadoop.fs.AbstractFileSystem.file.impl", NioLocalFs.class.getName())
           .getOrCreate();
       spark.sparkContext().setLogLevel("WARN");
       SparkSession s = spark;
