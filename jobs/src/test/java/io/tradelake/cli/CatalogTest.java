@@ -155,8 +155,9 @@ class CatalogTest {
 
     int port = ChildJvm.freePort();
     Path serveLog = dir.resolve("serve.log");
+    // The default refresh (60 s): none falls within the test, whose children would share the cores with it.
     Process serve = ChildJvm.start(cp, main, List.of("serve", "--warehouse", warehouse.toString(), "--port",
-        String.valueOf(port), "--refresh-seconds", "5"), serveLog);
+        String.valueOf(port)), serveLog);
     try {
       ChildJvm.awaitLine(serve, serveLog, "serving ", 8);
       assertThat(Files.readString(serveLog)).contains(present.size() + " tables in tradelake (0 newly registered");

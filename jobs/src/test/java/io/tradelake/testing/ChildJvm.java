@@ -24,7 +24,8 @@ public final class ChildJvm {
         cmd.add(arg);
       }
     }
-    cmd.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-cp", classpath, main));
+    // Short-lived JVMs beside a busy test JVM: the quick JIT tier only, and no concurrent GC threads.
+    cmd.addAll(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, main));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
