@@ -9,7 +9,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
@@ -40,18 +39,9 @@ public final class GrowthByMarket {
    * (the year a period lies in). Cells of one year depend only on that year's events.
    */
   public static Dataset<Row> cells(Dataset<Row> facts) {
-    return facts.transform(GrowthByMarket::perOrderAndMonth)
-        .transform(GrowthByMarket::rollUp)
-        .transform(GrowthByMarket::measures)
+    return facts.transform(GrowthByMarket::measures)
         .transform(GrowthByMarket::withShare)
         .withColumn("period_year", year(col("period_start")));
-  }
-
-  /** Order lines → orders: fewer rows to roll up and count. */
-  static Dataset<Row> perOrderAndMonth(Dataset<Row> facts) {
-    return facts.groupBy(trunc(col("event_date"), "month").as("month"), col("direction"), col("market"),
-            col("order_id"), col("buyer_id"))
-        .agg(sum("gross").as("gross"), sum("refund").as("refund"));
   }
 
   /** Each row also counts towards TOTAL (cross-border directions only) and towards market ALL. */
@@ -63,9 +53,11 @@ public final class GrowthByMarket {
         .withColumn("market", explode(array(col("market"), lit(ALL))));
   }
 
-  /** Per period, direction and market: value, refunds, distinct orders and distinct buyers. */
-  static Dataset<Row> measures(Dataset<Row> rows) {
-    return PeriodMeasures.byCell("direction", "market").sumOf("gross").sumOf("refund")
+  /** Per period, direction and market (rolled up): value, refunds, distinct orders and distinct buyers. */
+  static Dataset<Row> measures(Dataset<Row> facts) {
+    Dataset<Row> rows = facts.select(col("event_date").as("month"), col("direction"), col("market"),
+        col("order_id"), col("buyer_id"), col("gross"), col("refund"));
+    return PeriodMeasures.byCell(GrowthByMarket::rollUp, "direction", "market").sumOf("gross").sumOf("refund")
         .countDistinct("orders", "order_id").countDistinct("buyers", "buyer_id").of(rows)
         .select(col("period_type"), col("period"), col("period_start"), col("period_months"), col("direction"),
             col("market"), money(col("gross")).as("gross_value"), money(col("refund")).as("refund_value"),

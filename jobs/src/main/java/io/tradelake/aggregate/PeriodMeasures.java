@@ -10,8 +10,8 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.month;
-import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -26,12 +27,16 @@ import org.apache.spark.sql.Row;
 /**
  * Exact measures of every reporting period (year, halves, quarters, months) and cell, from rows at month
  * level, without fanning each row out to its four periods before a multi-column count_distinct (which Spark
- * runs by copying every row once more per distinct column). Distinct counts come from one row per year, cell
- * and entity (order, buyer) holding the months it occurs in as a bit mask: the entity counts once in each
- * period whose months the mask meets, which is what count_distinct over the period gives. Entities of one
- * cell with the same mask are then counted together, so periods are made for a few rows per cell, not for
- * every entity. Sums come from the rows themselves and take the same path; the periods' labels are made for
- * the aggregated rows only.
+ * runs by copying every row once more per distinct column).
+ *
+ * <p>Sums are taken per year, month and cell first (a handful of rows, summed before any shuffle), then rolled
+ * up and placed in their periods. A distinct count needs each entity (order, buyer) once per year and cell,
+ * with the months it occurs in as a bit mask: the entity counts once in each period whose months the mask
+ * meets, which is what count_distinct over the period gives. The rows of one entity are brought together by a
+ * single shuffle on the entity alone, so its masks per cell, and after the roll-up per rolled-up cell, are
+ * found where the entity's rows already are, with no shuffle per roll-up level and no copy of the wide rows.
+ * Entities of a cell with the same mask are then counted together, so periods are made for a few rows per
+ * cell, not for every entity; the periods' labels are made for the aggregated rows only.
  */
 final class PeriodMeasures {
 
@@ -41,20 +46,29 @@ final class PeriodMeasures {
   private static final String PERIOD = "_period";
   private static final String KIND = "_kind";
   private static final String ENTITY = "_entity";
-  private static final String MONTH_BIT = "_month_bit";
   private static final String ENTITIES = "_entities";
 
   private final List<String> cellKeys;
+  private final UnaryOperator<Dataset<Row>> rollUp;
   private final List<String> sums = new ArrayList<>();
   private final Map<String, String> distinctCounts = new LinkedHashMap<>();
 
-  private PeriodMeasures(List<String> cellKeys) {
+  private PeriodMeasures(List<String> cellKeys, UnaryOperator<Dataset<Row>> rollUp) {
     this.cellKeys = List.copyOf(cellKeys);
+    this.rollUp = rollUp;
   }
 
-  /** Measures per period and the given cell columns (already rolled up: ALL rows are rows of their own). */
+  /** Measures per period and the given cell columns, as they are in the rows (no roll-up). */
   static PeriodMeasures byCell(String... cellKeys) {
-    return new PeriodMeasures(List.of(cellKeys));
+    return new PeriodMeasures(List.of(cellKeys), d -> d);
+  }
+
+  /**
+   * Measures per period and the given cell columns after {@code rollUp}, which adds the roll-up rows of the
+   * cell columns (it rewrites those columns, e.g. by exploding a value and ALL, and keeps every other column).
+   */
+  static PeriodMeasures byCell(UnaryOperator<Dataset<Row>> rollUp, String... cellKeys) {
+    return new PeriodMeasures(List.of(cellKeys), rollUp);
   }
 
   /** The sum of {@code column}, under its own name. */
@@ -76,47 +90,19 @@ final class PeriodMeasures {
    */
   Dataset<Row> of(Dataset<Row> rows) {
     Column monthBit = call_function("shiftleft", lit(1), month(col("month")).minus(1));
-    // Each row once as a value record (kind 0: its sums, keyed by its month) and once per counted entity
-    // (kind i: keyed by the entity, months gathered into the mask), so that one scan and one shuffle serve all.
-    List<Column> records = new ArrayList<>();
-    records.add(record(0, lit(null).cast("string"), monthBit, true));
-    List<String> counted = new ArrayList<>(distinctCounts.values());
-    for (int i = 0; i < counted.size(); i++) {
-      records.add(record(i + 1, col(counted.get(i)).cast("string"), lit(0), false));
-    }
-    List<Column> recordKeys = new ArrayList<>(List.of(year(col("month")).as(YEAR)));
-    cellKeys.forEach(k -> recordKeys.add(col(k)));
-    recordKeys.addAll(List.of(col("_r.kind").as(KIND), col("_r.entity").as(ENTITY), col("_r.month_bit").as(MONTH_BIT)));
-    List<Column> recordMeasures = new ArrayList<>(List.of(bit_or(monthBit).as(MASK)));
-    sums.forEach(s -> recordMeasures.add(sum(col("_r." + s)).as(s)));
-    Dataset<Row> byRecord = rows
-        .withColumn("_r", explode(array(records.toArray(Column[]::new))))
-        .where(col("_r.kind").equalTo(0).or(col("_r.entity").isNotNull()))
-        .groupBy(recordKeys.toArray(Column[]::new))
-        .agg(recordMeasures.get(0), recordMeasures.subList(1, recordMeasures.size()).toArray(Column[]::new));
-
-    // Entities with the same months count alike: one row per year, cell, kind and mask, with how many
-    // entities have it, is what the periods are made from (a few per cell instead of one per entity).
-    List<Column> maskKeys = new ArrayList<>(List.of(col(YEAR)));
-    cellKeys.forEach(k -> maskKeys.add(col(k)));
-    maskKeys.addAll(List.of(col(KIND), col(MASK)));
-    List<Column> maskMeasures = new ArrayList<>(List.of(count(lit(1)).as(ENTITIES)));
-    sums.forEach(s -> maskMeasures.add(sum(s).as(s)));
-    Dataset<Row> byMask = byRecord.groupBy(maskKeys.toArray(Column[]::new))
-        .agg(maskMeasures.get(0), maskMeasures.subList(1, maskMeasures.size()).toArray(Column[]::new));
-
+    List<String> names = new ArrayList<>(distinctCounts.keySet());
+    List<Column> keys = new ArrayList<>(List.of(col(YEAR), col(PERIOD)));
+    cellKeys.forEach(k -> keys.add(col(k)));
     List<Column> measures = new ArrayList<>();
     sums.forEach(s -> measures.add(sum(s).as(s)));
-    List<String> names = new ArrayList<>(distinctCounts.keySet());
     for (int i = 0; i < names.size(); i++) {
       measures.add(coalesce(sum(when(col(KIND).equalTo(i + 1), col(ENTITIES))), lit(0L)).as(names.get(i)));
     }
-    List<Column> keys = new ArrayList<>(List.of(col(YEAR), col(PERIOD)));
-    cellKeys.forEach(k -> keys.add(col(k)));
-    Dataset<Row> cells = byMask
-        .withColumn(PERIOD, explode(filter(Periods.masks(), p -> p.getField("months").bitwiseAND(col(MASK)).notEqual(0))
-            .getField("index")))
-        .groupBy(keys.toArray(Column[]::new))
+    Dataset<Row> parts = values(rows, monthBit);
+    if (!names.isEmpty()) {
+      parts = parts.unionByName(entityCounts(rows, monthBit), true);
+    }
+    Dataset<Row> cells = parts.groupBy(keys.toArray(Column[]::new))
         .agg(measures.get(0), measures.subList(1, measures.size()).toArray(Column[]::new));
     // Labels and dates only now, for the few aggregated rows.
     List<Column> out = new ArrayList<>();
@@ -124,14 +110,65 @@ final class PeriodMeasures {
     PERIOD_KEYS.forEach(k -> out.add(period.getField(k).as(k)));
     cellKeys.forEach(k -> out.add(col(k)));
     sums.forEach(s -> out.add(col(s)));
-    distinctCounts.keySet().forEach(c -> out.add(col(c)));
+    names.forEach(c -> out.add(col(c)));
     return cells.select(out.toArray(Column[]::new));
   }
 
-  /** One record of a row: its kind, the entity it counts (null for values), its month bit (values) and sums. */
-  private Column record(int kind, Column entity, Column monthBit, boolean withSums) {
-    List<Column> fields = new ArrayList<>(List.of(lit(kind).as("kind"), entity.as("entity"), monthBit.as("month_bit")));
-    sums.forEach(s -> fields.add((withSums ? col(s) : lit(null)).as(s)));
-    return struct(fields.toArray(Column[]::new));
+  /** The sums per year, period and rolled-up cell (every row counts here, so every cell has a row). */
+  private Dataset<Row> values(Dataset<Row> rows, Column monthBit) {
+    List<Column> keys = new ArrayList<>(List.of(year(col("month")).as(YEAR), monthBit.as(MASK)));
+    cellKeys.forEach(k -> keys.add(col(k)));
+    List<Column> measures = new ArrayList<>(List.of(count(lit(1)).as(ENTITIES)));
+    sums.forEach(s -> measures.add(sum(s).as(s)));
+    Dataset<Row> byMonth = rows.groupBy(keys.toArray(Column[]::new))
+        .agg(measures.get(0), measures.subList(1, measures.size()).toArray(Column[]::new))
+        .withColumn(KIND, lit(0));
+    return inPeriods(rollUp.apply(byMonth), sums);
+  }
+
+  /**
+   * Per kind (1 for the first distinct count, …), year, period and rolled-up cell, the number of distinct
+   * entities. Each row is one record per counted entity; the records of an entity meet in one partition (the
+   * only shuffle of records), where its month masks per cell and per rolled-up cell are taken: the planner
+   * adds no shuffle for them, as the records are already partitioned by a subset of their grouping keys.
+   */
+  private Dataset<Row> entityCounts(Dataset<Row> rows, Column monthBit) {
+    List<Column> entities = new ArrayList<>();
+    List<String> counted = new ArrayList<>(distinctCounts.values());
+    for (int i = 0; i < counted.size(); i++) {
+      entities.add(struct(lit(i + 1).as("kind"), col(counted.get(i)).cast("string").as("entity")));
+    }
+    List<Column> narrow = new ArrayList<>(List.of(explode(array(entities.toArray(Column[]::new))).as("_r"),
+        year(col("month")).as(YEAR), monthBit.as(MASK)));
+    cellKeys.forEach(k -> narrow.add(col(k)));
+    List<Column> byEntity = new ArrayList<>(List.of(col(KIND), col(ENTITY), col(YEAR)));
+    cellKeys.forEach(k -> byEntity.add(col(k)));
+    Column[] entityKeys = byEntity.toArray(Column[]::new);
+    Dataset<Row> masks = rows.select(narrow.toArray(Column[]::new))
+        .select(col("_r.kind").as(KIND), col("_r.entity").as(ENTITY), col("*")).drop("_r")
+        .where(col(ENTITY).isNotNull())
+        .repartition(col(KIND), col(ENTITY))
+        .groupBy(entityKeys).agg(bit_or(col(MASK)).as(MASK));
+    Dataset<Row> rolledUp = rollUp.apply(masks).groupBy(entityKeys).agg(bit_or(col(MASK)).as(MASK));
+    List<Column> maskKeys = new ArrayList<>(List.of(col(KIND), col(YEAR), col(MASK)));
+    cellKeys.forEach(k -> maskKeys.add(col(k)));
+    Dataset<Row> byMask = rolledUp.groupBy(maskKeys.toArray(Column[]::new)).agg(count(lit(1)).as(ENTITIES));
+    return inPeriods(byMask, List.of());
+  }
+
+  /**
+   * Rows of {@code _kind}, {@code _year}, {@code _months} (a mask), the cells, {@code _entities} and the
+   * {@code summed} columns → one row per period the mask meets, summed per kind, year, period and cell.
+   */
+  private Dataset<Row> inPeriods(Dataset<Row> masked, List<String> summed) {
+    List<Column> keys = new ArrayList<>(List.of(col(KIND), col(YEAR), col(PERIOD)));
+    cellKeys.forEach(k -> keys.add(col(k)));
+    List<Column> measures = new ArrayList<>(List.of(sum(ENTITIES).as(ENTITIES)));
+    summed.forEach(s -> measures.add(sum(s).as(s)));
+    return masked
+        .withColumn(PERIOD, explode(filter(Periods.masks(), p -> p.getField("months").bitwiseAND(col(MASK)).notEqual(0))
+            .getField("index")))
+        .groupBy(keys.toArray(Column[]::new))
+        .agg(measures.get(0), measures.subList(1, measures.size()).toArray(Column[]::new));
   }
 }

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.functions.when;
 
 import io.tradelake.clean.EventClassifier;
@@ -31,7 +30,6 @@ public final class YouthConsumptionChannel {
 
   public static Dataset<Row> compute(Dataset<Row> facts, Settings.Youth youth) {
     return facts.transform(f -> youngBuyersOrders(f, youth))
-        .transform(YouthConsumptionChannel::rollUp)
         .transform(YouthConsumptionChannel::measures);
   }
 
@@ -42,9 +40,8 @@ public final class YouthConsumptionChannel {
     return facts
         .where(col("order_id").isNotNull().and(inScope)
             .and(col("buyer_age").between(youth.minAge(), youth.maxAge())))
-        .groupBy(trunc(col("event_date"), "month").as("month"), col("cohort"), col("age_band"), col("channel"),
-            col("order_id"), col("buyer_id"))
-        .agg(sum("gross").as("gross"));
+        .select(col("event_date").as("month"), col("cohort"), col("age_band"), col("channel"), col("order_id"),
+            col("buyer_id"), col("gross"));
   }
 
   static Dataset<Row> rollUp(Dataset<Row> rows) {
@@ -55,7 +52,7 @@ public final class YouthConsumptionChannel {
   }
 
   static Dataset<Row> measures(Dataset<Row> rows) {
-    Dataset<Row> cells = PeriodMeasures.byCell("cohort", "age_band", "channel").sumOf("gross")
+    Dataset<Row> cells = PeriodMeasures.byCell(YouthConsumptionChannel::rollUp, "cohort", "age_band", "channel").sumOf("gross")
         .countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id").of(rows)
         .withColumn("gross_value", money(col("gross")));
     var byGroup = Window.partitionBy("period_type", "period", "cohort", "age_band");

@@ -36,6 +36,51 @@ class AggregateTransformsTest {
    */
   @Test
   void periodMeasuresEqualCountDistinctOverEveryPeriod(SparkSession spark) {
+    Dataset<Row> in = randomRows(spark);
+    Dataset<Row> fast = PeriodMeasures.byCell("a", "b").sumOf("v").countDistinct("orders", "order_id")
+        .countDistinct("buyers", "buyer_id").of(in);
+    String[] columns = {"period_type", "period", "a", "b", "v", "orders", "buyers"};
+    assertThat(sorted(fast, columns)).hasSizeGreaterThan(200)
+        .containsExactlyElementsOf(sorted(countDistinctPerPeriod(spark, in), columns));
+    assertThat(sorted(fast, "period_type", "period", "CAST(period_start AS STRING)", "period_months").stream()
+        .distinct().toList()).hasSize(38)
+        .contains("half|2019-H2|2019-07-01|6", "quarter|2020-Q4|2020-10-01|3", "month|2020-02|2020-02-01|1");
+  }
+
+  /**
+   * With a roll-up (each row also counts in b = ALL, and in a = ALL), taken after the entities' masks per cell:
+   * the same as COUNT(DISTINCT) over the rolled-up rows, so an entity in several cells counts once in ALL.
+   */
+  @Test
+  void rolledUpPeriodMeasuresEqualCountDistinctOverRolledUpRows(SparkSession spark) {
+    Dataset<Row> in = randomRows(spark);
+    java.util.function.UnaryOperator<Dataset<Row>> rollUp = d -> d
+        .withColumn("b", org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(col("b"),
+            org.apache.spark.sql.functions.lit("ALL"))))
+        .withColumn("a", org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(col("a"),
+            org.apache.spark.sql.functions.lit("ALL"))));
+    Dataset<Row> fast = PeriodMeasures.byCell(rollUp, "a", "b").sumOf("v").countDistinct("orders", "order_id")
+        .countDistinct("buyers", "buyer_id").of(in);
+    String[] columns = {"period_type", "period", "a", "b", "v", "orders", "buyers"};
+    List<String> expected = sorted(countDistinctPerPeriod(spark, rollUp.apply(in)), columns);
+    assertThat(sorted(fast, columns)).hasSizeGreaterThan(400).containsExactlyElementsOf(expected);
+    assertThat(expected).anyMatch(r -> r.contains("|ALL|ALL|"));
+  }
+
+  /** An entity's rows are shuffled once, on the entity alone: no shuffle of entities per roll-up level. */
+  @Test
+  void entitiesAreShuffledOnceWhateverTheRollUp(SparkSession spark) {
+    Dataset<Row> f = facts(spark, row("2019-01-15", "IMPORT", "JP", "c", "k", "b", "30", "o1", "b1", "100", "0"));
+    for (Dataset<Row> out : List.of(GrowthByMarket.cells(f),
+        YouthConsumptionChannel.compute(f, new Settings.Youth("IMPORT", 18, 35)))) {
+      String plan = out.queryExecution().executedPlan().toString();
+      List<String> entityShuffles = plan.lines().filter(l -> l.contains("Exchange") && l.contains("_entity")).toList();
+      assertThat(entityShuffles).hasSize(1);
+      assertThat(entityShuffles.get(0)).matches(".*hashpartitioning\\(_kind#\\d+, _entity#\\d+, \\d+\\).*");
+    }
+  }
+
+  private static Dataset<Row> randomRows(SparkSession spark) {
     java.util.Random rnd = new java.util.Random(11);
     List<Object[]> rows = new ArrayList<>();
     for (int i = 0; i < 600; i++) {
@@ -45,13 +90,14 @@ class AggregateTransformsTest {
           refund ? null : "o" + rnd.nextInt(250), refund ? null : "u" + rnd.nextInt(40),
           String.format("%d.%04d", rnd.nextInt(500), rnd.nextInt(10_000))));
     }
-    Dataset<Row> in = Rows.strings(spark, "month,a,b,order_id,buyer_id,v", rows.toArray(Object[][]::new))
+    return Rows.strings(spark, "month,a,b,order_id,buyer_id,v", rows.toArray(Object[][]::new))
         .withColumn("month", col("month").cast("date")).withColumn("v", col("v").cast(SalesFacts.MONEY));
-    Dataset<Row> fast = PeriodMeasures.byCell("a", "b").sumOf("v").countDistinct("orders", "order_id")
-        .countDistinct("buyers", "buyer_id").of(in);
+  }
 
+  /** The reference: every row copied into its four periods, then GROUP BY with COUNT(DISTINCT). */
+  private static Dataset<Row> countDistinctPerPeriod(SparkSession spark, Dataset<Row> in) {
     in.createOrReplaceTempView("period_rows");
-    Dataset<Row> reference = spark.sql("""
+    return spark.sql("""
         WITH p AS (
           SELECT 'year' AS period_type, CAST(year(month) AS STRING) AS period, * FROM period_rows
           UNION ALL SELECT 'half', concat(year(month), '-H', IF(month(month) <= 6, 1, 2)), * FROM period_rows
@@ -60,11 +106,6 @@ class AggregateTransformsTest {
         SELECT period_type, period, a, b, sum(v) AS v, count(DISTINCT order_id) AS orders,
                count(DISTINCT buyer_id) AS buyers
         FROM p GROUP BY period_type, period, a, b""");
-    String[] columns = {"period_type", "period", "a", "b", "v", "orders", "buyers"};
-    assertThat(sorted(fast, columns)).hasSizeGreaterThan(200).containsExactlyElementsOf(sorted(reference, columns));
-    assertThat(sorted(fast, "period_type", "period", "CAST(period_start AS STRING)", "period_months").stream()
-        .distinct().toList()).hasSize(38)
-        .contains("half|2019-H2|2019-07-01|6", "quarter|2020-Q4|2020-10-01|3", "month|2020-02|2020-02-01|1");
   }
 
   static Dataset<Row> facts(SparkSession spark, Object[]... rows) {

@@ -6,6 +6,7 @@ import io.tradelake.aggregate.YouthConsumptionChannel;
 import io.tradelake.config.ConfigLoader;
 import io.tradelake.config.Settings;
 import io.tradelake.runtime.SparkSessions;
+import io.tradelake.runtime.StageSqlConf;
 import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.Dataset;
@@ -15,15 +16,20 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * The gold computations alone, on an existing warehouse's silver (persisted first), without Delta writes:
- * growth cells and the youth table, each run to a no-op sink, a few times. Not a test:
- * {@code java … io.tradelake.bench.AggregateBench <warehouse> [repeats]}.
+ * growth cells and the youth table, each run to a no-op sink, a few times, with the aggregate stage's Spark
+ * settings. Silver and the facts are persisted first, unless {@code -Daggbench.fromDelta=true} (then each
+ * computation reads silver from its Delta table, as the stage does). Not a test:
+ * {@code java … io.tradelake.bench.AggregateBench <warehouse> [repeats [key=value …]]} (the values as
+ * {@code --conf} flags give them).
  */
 public final class AggregateBench {
 
   private AggregateBench() {}
 
   public static void main(String[] args) {
-    Settings settings = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of("warehouse=" + args[0])));
+    List<String> overrides = new java.util.ArrayList<>(List.of("warehouse=" + args[0]));
+    overrides.addAll(List.of(args).subList(Math.min(2, args.length), args.length));
+    Settings settings = Settings.from(ConfigLoader.load("local", Optional.empty(), overrides));
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     SparkSession spark = SparkSessions.create(settings);
     if (Boolean.getBoolean("aggbench.stages")) {
@@ -40,12 +46,16 @@ public final class AggregateBench {
         }
       });
     }
-    try {
-      Dataset<Row> silver = spark.read().format("delta").load(args[0] + "/silver_events")
-          .persist(StorageLevel.MEMORY_AND_DISK());
-      System.out.printf("aggbench: silver rows %,d%n", silver.count());
-      Dataset<Row> facts = SalesFacts.from(silver).persist(StorageLevel.MEMORY_AND_DISK());
-      System.out.printf("aggbench: facts rows %,d%n", facts.count());
+    // As the aggregate stage runs: its own Spark settings (shuffle partitions) on top of the session's.
+    try (var stage = StageSqlConf.apply(spark, settings.sparkFor("aggregate"))) {
+      Dataset<Row> silver = spark.read().format("delta").load(args[0] + "/silver_events");
+      Dataset<Row> facts = SalesFacts.from(silver, silver, true);
+      if (!Boolean.getBoolean("aggbench.fromDelta")) {
+        silver = silver.persist(StorageLevel.MEMORY_AND_DISK());
+        System.out.printf("aggbench: silver rows %,d%n", silver.count());
+        facts = SalesFacts.from(silver, silver, true).persist(StorageLevel.MEMORY_AND_DISK());
+        System.out.printf("aggbench: facts rows %,d%n", facts.count());
+      }
       for (int i = 0; i < repeats; i++) {
         time("growth cells", GrowthByMarket.cells(facts));
         time("youth", YouthConsumptionChannel.compute(facts, settings.youth()));
