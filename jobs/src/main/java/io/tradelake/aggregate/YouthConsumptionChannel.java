@@ -33,6 +33,7 @@ public final class YouthConsumptionChannel {
         .transform(YouthConsumptionChannel::measures);
   }
 
+  /** The order lines of buyers in the youth scope (their roll-up comes after each entity's months are known). */
   static Dataset<Row> youngBuyersOrders(Dataset<Row> facts, Settings.Youth youth) {
     Column inScope = youth.direction().equals(GrowthByMarket.TOTAL)
         ? col("direction").isin(EventClassifier.EXPORT, EventClassifier.IMPORT)
@@ -52,8 +53,8 @@ public final class YouthConsumptionChannel {
   }
 
   static Dataset<Row> measures(Dataset<Row> rows) {
-    Dataset<Row> cells = PeriodMeasures.byCell(YouthConsumptionChannel::rollUp, "cohort", "age_band", "channel").sumOf("gross")
-        .countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id").of(rows)
+    Dataset<Row> cells = PeriodMeasures.byCell(YouthConsumptionChannel::rollUp, "cohort", "age_band", "channel")
+        .sumOf("gross").countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id").of(rows)
         .withColumn("gross_value", money(col("gross")));
     var byGroup = Window.partitionBy("period_type", "period", "cohort", "age_band");
     Column groupValue = sum(when(col("channel").equalTo(ALL), col("gross_value"))).over(byGroup);
