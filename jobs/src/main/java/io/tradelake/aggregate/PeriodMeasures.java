@@ -118,6 +118,8 @@ final class PeriodMeasures {
   private Dataset<Row> values(Dataset<Row> rows, Column monthBit) {
     List<Column> keys = new ArrayList<>(List.of(year(col("month")).as(YEAR), monthBit.as(MASK)));
     cellKeys.forEach(k -> keys.add(col(k)));
+    // The row count rides along as the entities' column, so that inPeriods serves both kinds and a measure
+    // without sums still has one aggregate; the final step counts only kinds 1.. from it.
     List<Column> measures = new ArrayList<>(List.of(count(lit(1)).as(ENTITIES)));
     sums.forEach(s -> measures.add(sum(s).as(s)));
     Dataset<Row> byMonth = rows.groupBy(keys.toArray(Column[]::new))
