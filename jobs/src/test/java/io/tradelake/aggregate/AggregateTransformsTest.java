@@ -2,7 +2,10 @@ package io.tradelake.aggregate;
 
 import static io.tradelake.testing.Rows.row;
 import static io.tradelake.testing.Rows.sorted;
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tradelake.config.Settings;
@@ -10,6 +13,7 @@ import io.tradelake.testing.Rows;
 import io.tradelake.testing.SparkTest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,7 +26,7 @@ class AggregateTransformsTest {
   @Test
   void aYearHasNineteenPeriodsWithTheirMonths(SparkSession spark) {
     Dataset<Row> out = spark.range(1).selectExpr("2020 AS y")
-        .select(col("y"), org.apache.spark.sql.functions.explode(Periods.masks()).as("m"))
+        .select(col("y"), explode(Periods.masks()).as("m"))
         .select(Periods.describe(col("y"), col("m.index")).as("p"), col("m.months").as("months")).select("p.*", "months");
     assertThat(sorted(out, "period_type", "period", "CAST(period_start AS STRING)", "period_months", "months"))
         .hasSize(19)
@@ -54,11 +58,9 @@ class AggregateTransformsTest {
   @Test
   void rolledUpPeriodMeasuresEqualCountDistinctOverRolledUpRows(SparkSession spark) {
     Dataset<Row> in = randomRows(spark);
-    java.util.function.UnaryOperator<Dataset<Row>> rollUp = d -> d
-        .withColumn("b", org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(col("b"),
-            org.apache.spark.sql.functions.lit("ALL"))))
-        .withColumn("a", org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.array(col("a"),
-            org.apache.spark.sql.functions.lit("ALL"))));
+    UnaryOperator<Dataset<Row>> rollUp = d -> d
+        .withColumn("b", explode(array(col("b"), lit("ALL"))))
+        .withColumn("a", explode(array(col("a"), lit("ALL"))));
     Dataset<Row> fast = PeriodMeasures.byCell(rollUp, "a", "b").sumOf("v").countDistinct("orders", "order_id")
         .countDistinct("buyers", "buyer_id").of(in);
     String[] columns = {"period_type", "period", "a", "b", "v", "orders", "buyers"};
