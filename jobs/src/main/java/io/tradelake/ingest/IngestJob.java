@@ -148,6 +148,9 @@ public final class IngestJob implements Job {
       if (!parts.isEmpty()) {
         Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()
             .transform(d -> withRunColumns(d, ctx.runId(), batch, Timestamp.from(ctx.startedAt())));
+        int outputFiles = outputFiles(files, ctx.spark().sparkContext().defaultParallelism());
+        LOG.info("ingest: batch {} written as at most {} files", batch, outputFiles);
+        bronze = bronze.coalesce(outputFiles);
         rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
       }
     } finally {
@@ -163,6 +166,19 @@ public final class IngestJob implements Job {
     return new BatchResult(lines + findings.size(), rowsOut, files.size(),
         files.stream().mapToLong(RawFile::size).sum(), byRule);
   }
+
+  /**
+   * How many files a batch is written as: one per {@link #RAW_BYTES_PER_FILE} of raw input, and at least one
+   * per core so the write keeps every core busy. Without this a big first batch is written as one file per
+   * input split (144 at 10M events), which Delta's auto compaction then reads and rewrites whole.
+   */
+  static int outputFiles(List<RawFile> files, int cores) {
+    long bytes = files.stream().mapToLong(RawFile::size).sum();
+    return (int) Math.max(Math.max(1, cores), (bytes + RAW_BYTES_PER_FILE - 1) / RAW_BYTES_PER_FILE);
+  }
+
+  /** Raw bytes per bronze file: bronze's Parquet is about half its raw text, so files of about 128 MB. */
+  static final long RAW_BYTES_PER_FILE = 256L << 20;
 
   /** Adds the run's identity and the day folder the file was landed in. */
   static Dataset<Row> withRunColumns(Dataset<Row> parsed, String runId, long batch, Timestamp ingestedAt) {
