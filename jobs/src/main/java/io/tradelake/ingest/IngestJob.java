@@ -137,6 +137,7 @@ public final class IngestJob implements Job {
       parts.add(FileFindings.rows(ctx.spark(), findings));
     }
     long lines = linesByFile.values().stream().mapToLong(Long::longValue).sum();
+    long rawBytes = files.stream().mapToLong(RawFile::size).sum();
     if (log) {
       ctx.describe(NAME, "log batch " + batch);
       IngestLog.record(ctx, batch, files, linesByFile, damaged, changed);
@@ -148,7 +149,7 @@ public final class IngestJob implements Job {
       if (!parts.isEmpty()) {
         Dataset<Row> bronze = parts.stream().reduce(Dataset::unionByName).orElseThrow()
             .transform(d -> withRunColumns(d, ctx.runId(), batch, Timestamp.from(ctx.startedAt())));
-        int outputFiles = outputFiles(files, ctx.spark().sparkContext().defaultParallelism());
+        int outputFiles = outputFiles(rawBytes, ctx.spark().sparkContext().defaultParallelism());
         LOG.info("ingest: batch {} written as at most {} files", batch, outputFiles);
         bronze = bronze.coalesce(outputFiles);
         rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
@@ -163,8 +164,7 @@ public final class IngestJob implements Job {
     if (!changed.isEmpty()) {
       byRule.put("changed_file", (long) changed.size());
     }
-    return new BatchResult(lines + findings.size(), rowsOut, files.size(),
-        files.stream().mapToLong(RawFile::size).sum(), byRule);
+    return new BatchResult(lines + findings.size(), rowsOut, files.size(), rawBytes, byRule);
   }
 
   /**
@@ -172,9 +172,8 @@ public final class IngestJob implements Job {
    * per core so the write keeps every core busy. Without this a big first batch is written as one file per
    * input split (144 at 10M events), which Delta's auto compaction then reads and rewrites whole.
    */
-  static int outputFiles(List<RawFile> files, int cores) {
-    long bytes = files.stream().mapToLong(RawFile::size).sum();
-    return (int) Math.max(Math.max(1, cores), (bytes + RAW_BYTES_PER_FILE - 1) / RAW_BYTES_PER_FILE);
+  static int outputFiles(long rawBytes, int cores) {
+    return (int) Math.max(Math.max(1, cores), (rawBytes + RAW_BYTES_PER_FILE - 1) / RAW_BYTES_PER_FILE);
   }
 
   /** Raw bytes per bronze file: bronze's Parquet is about half its raw text, so files of about 128 MB. */
