@@ -77,7 +77,7 @@ public final class GenerateCommand implements Callable<Integer> {
 
   @Option(names = "--scale-check",
       description = "After writing, compare each full calibration period's scaled gross value with the "
-          + "published series; fail (exit 1) if one is off by more than 0.5%.")
+          + "published series; fail (exit 1) if one is off by more than 0.5%%.")
   boolean scaleCheck;
 
   private final Function<Settings, SparkSession> open;

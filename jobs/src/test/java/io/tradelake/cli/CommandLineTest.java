@@ -44,6 +44,27 @@ class CommandLineTest {
         "--warehouse");
   }
 
+  /** Picocli formats descriptions with String.format: a lone '%' fails and is only warned about on stderr. */
+  @Test
+  void everyHelpTextFormatsCleanly(SparkSession spark) {
+    PrintStream stderr = System.err;
+    ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+    StringBuilder usage = new StringBuilder();
+    System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+    try {
+      appendUsage(TradeLake.commandLine(SessionLifecycle.shared(spark), System.out), usage);
+    } finally {
+      System.setErr(stderr);
+    }
+    assertThat(usage).contains("Usage: tradelake generate", "0.5%.");
+    assertThat(warnings.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+  }
+
+  private static void appendUsage(CommandLine cli, StringBuilder usage) {
+    usage.append(cli.getUsageMessage());
+    cli.getSubcommands().values().forEach(sub -> appendUsage(sub, usage));
+  }
+
   @Test
   void topLevelHelpListsTheCommands(SparkSession spark) {
     Result r = execute(spark, "--help");
