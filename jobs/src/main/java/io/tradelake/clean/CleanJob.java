@@ -16,6 +16,7 @@ import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.BatchProgress;
+import io.tradelake.table.FileLayout;
 import io.tradelake.table.Tables;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -92,22 +93,29 @@ public final class CleanJob implements Job {
     try {
       ctx.describe(NAME, "count outcomes by rule");
       Map<String, Long> ruleCounts = new TreeMap<>();
+      Map<Integer, Long> yearCounts = new TreeMap<>();
       long duplicates = 0;
-      long good = 0;
-      for (Row r : labeled.groupBy("outcome", "quarantine_rule").count().collectAsList()) {
+      for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year")).count()
+          .collectAsList()) {
         switch (r.getString(0)) {
-          case DUPLICATE -> duplicates += r.getLong(2);
-          case QUARANTINED -> ruleCounts.merge(r.getString(1), r.getLong(2), Long::sum);
-          default -> good += r.getLong(2);
+          case DUPLICATE -> duplicates += r.getLong(3);
+          case QUARANTINED -> ruleCounts.merge(r.getString(1), r.getLong(3), Long::sum);
+          default -> yearCounts.merge(r.isNullAt(2) ? null : r.getInt(2), r.getLong(3), Long::sum);
         }
       }
+      long good = yearCounts.values().stream().mapToLong(Long::longValue).sum();
       long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
+      // Each year's (each rule's) rows in tasks of their own: files compaction would not rewrite.
       ctx.describe(NAME, "write silver");
-      expectWritten(ctx.tables().appendOnce(labeled.where(col("outcome").equalTo(SILVER)).select("s.*"),
-          Tables.SILVER, "tradelake-clean-silver", range.to(), "event_year"), good, Tables.SILVER);
+      Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))
+          .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE, "event_id");
+      expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, "tradelake-clean-silver", range.to(),
+          "event_year"), good, Tables.SILVER);
       ctx.describe(NAME, "write quarantine");
-      expectWritten(ctx.tables().appendOnce(labeled.where(col("outcome").equalTo(QUARANTINED)).select("q.*"),
-          Tables.QUARANTINE, "tradelake-clean-quarantine", range.to(), "rule"), quarantined, Tables.QUARANTINE);
+      Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(QUARANTINED))
+          .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, "source_file", "line_number");
+      expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
+          range.to(), "rule"), quarantined, Tables.QUARANTINE);
       progress.done(range);
       return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
           System.currentTimeMillis() - start));

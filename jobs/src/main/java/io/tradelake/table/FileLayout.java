@@ -1,0 +1,61 @@
+package io.tradelake.table;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.util.Arrays;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+
+/**
+ * Lays out rows for a partitioned append so that Delta's auto compaction finds nothing to rewrite. Without it
+ * every task writes a file into every partition value it holds (silver: 4 tasks × 6 years = 24 files of a
+ * sixth of a task's rows), and the compaction after the commit reads and rewrites them all. Here each value
+ * gets tasks of its own, one per file it needs, so a value's rows land in one file, or in files big enough
+ * that compaction leaves them alone (it rewrites only partitions with two or more files under half its
+ * 128 MB target).
+ */
+public final class FileLayout {
+
+  /** Rows per file beyond the first: about 90 MB of silver (about 100 bytes a row), above compaction's 64 MB. */
+  public static final long ROWS_PER_FILE = 900_000L;
+
+  private FileLayout() {}
+
+  /** Files for one partition value: one, or as many as still hold {@code rowsPerFile} rows each. */
+  static int files(long rows, long rowsPerFile) {
+    return (int) Math.max(1, rows / rowsPerFile);
+  }
+
+  /**
+   * {@code rows} repartitioned for a write partitioned by {@code partitionColumn}: one task per file, each
+   * holding rows of a single value, a value's rows spread over its files by a hash of {@code spreadColumns}.
+   * {@code rowsByValue} holds each value's row count (a value it lacks shares the first task, which is
+   * still correct, only one file more).
+   */
+  public static Dataset<Row> forPartitionedWrite(Dataset<Row> rows, String partitionColumn,
+      Map<?, Long> rowsByValue, long rowsPerFile, String... spreadColumns) {
+    if (rowsByValue.isEmpty()) {
+      return rows;
+    }
+    Column spread = xxhash64(Arrays.stream(spreadColumns).map(functions::col).toArray(Column[]::new));
+    Column task = null;
+    int offset = 0;
+    for (Map.Entry<?, Long> e : rowsByValue.entrySet()) {
+      int files = files(e.getValue(), rowsPerFile);
+      Column first = lit(offset);
+      Column value = files == 1 ? first : first.plus(pmod(spread, lit((long) files)));
+      Column matches = col(partitionColumn).eqNullSafe(lit(e.getKey()));
+      task = task == null ? when(matches, value) : task.when(matches, value);
+      offset += files;
+    }
+    // Task ids are the partition ids themselves: no hashing, so no two values share a task.
+    return rows.repartitionById(offset, task.otherwise(lit(0)).cast("int"));
+  }
+}
