@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.year;
 
+import io.tradelake.config.Settings;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
@@ -18,13 +19,17 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Silver → the gold tables growth_by_market and youth_consumption_channel. Incremental: only the years that
- * new silver events touch are recomputed (a late CANCEL touches its order's year too); growth rates are then
- * recomputed over the small table of cells. The first run, or one after the cells were lost, is a full build.
+ * Silver → the gold tables growth_by_market and youth_consumption_channel, through their cells (growth_cells,
+ * youth_cells: additive measures per year). Incremental: only the years that new silver events touch change
+ * (a late CANCEL touches its order's year too). A small batch (a day) updates their cells from the facts of the
+ * orders and buyers it touches ({@link FactsChange}); a larger one recomputes those years. Growth rates and
+ * shares are then recomputed over the small tables of cells. The first run, or one after the cells were lost,
+ * is a full build.
  */
 public final class AggregateJob implements Job {
 
@@ -50,7 +55,9 @@ public final class AggregateJob implements Job {
     Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
     Row maxBatch = silver.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.AGGREGATE_LOG);
-    boolean full = !ctx.tables().exists(Tables.GROWTH_CELLS) || !ctx.tables().exists(Tables.YOUTH_CHANNEL)
+    // Cells stored without their additive measures (an earlier version's) cannot be updated: rebuilt once.
+    boolean full = !ctx.tables().exists(Tables.GROWTH_CELLS) || !ctx.tables().exists(Tables.YOUTH_CELLS)
+        || !List.of(ctx.tables().read(Tables.GROWTH_CELLS).columns()).contains("fact_rows")
         || progress.last().isEmpty();
     BatchProgress.Range range = full
         ? new BatchProgress.Range(0, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0), false)
@@ -70,35 +77,66 @@ public final class AggregateJob implements Job {
     long rowsIn = byType.values().stream().mapToLong(Long::longValue).sum();
 
     long growthCells;
-    long youthRows;
+    long youthCells;
     if (full) {
       LOG.info("aggregate: full build from all silver events");
       Dataset<Row> facts = SalesFacts.from(silver, silver,
           byType.getOrDefault("events_cancel", 0L) <= MAX_BROADCAST_CANCELS);
       ctx.describe(NAME, "write growth cells (all years)");
       growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
-      ctx.describe(NAME, "write youth_consumption_channel (all years)");
-      youthRows = ctx.tables().overwrite(youth(ctx, facts), Tables.YOUTH_CHANNEL, "period_type");
+      ctx.describe(NAME, "write youth cells (all years)");
+      youthCells = ctx.tables().overwrite(YouthConsumptionChannel.cells(facts, ctx.settings().youth()),
+          Tables.YOUTH_CELLS, "period_year");
     } else {
       ctx.describe(NAME, "find years touched by new events");
-      List<Integer> years = touchedYears(fresh, silver, rowsIn <= JobContext.SMALL_BATCH_ROWS);
-      LOG.info("aggregate: recomputing years {}", years);
+      boolean small = rowsIn <= JobContext.SMALL_BATCH_ROWS;
+      List<Integer> years = touchedYears(fresh, silver, small);
       String inYears = years.stream().map(String::valueOf).collect(Collectors.joining(", "));
-      long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();
-      Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver,
-          cancels <= MAX_BROADCAST_CANCELS);
-      ctx.describe(NAME, "replace growth cells of " + inYears);
-      growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS,
-          "period_year IN (" + inYears + ")", "period_year");
-      ctx.describe(NAME, "replace youth_consumption_channel rows of " + inYears);
-      youthRows = ctx.tables().replaceWhere(youth(ctx, facts), Tables.YOUTH_CHANNEL,
-          "year(period_start) IN (" + inYears + ")", "period_type");
+      String yearPredicate = "period_year IN (" + inYears + ")";
+      if (small) {
+        // A day changes a few thousand orders and buyers: only their facts are measured, before and after it.
+        LOG.info("aggregate: updating the cells of years {} with the orders and buyers new events touch", years);
+        FactsChange change = FactsChange.of(silver, range.from(), range.to(), years);
+        change.touchedEvents().persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          ctx.describe(NAME, "update growth cells of " + inYears);
+          Dataset<Row> growth = FactsChange.updated(
+              ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
+              GrowthByMarket.additiveMeasures(change.after()), GrowthByMarket.additiveMeasures(change.before()),
+              GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
+          growthCells = ctx.tables().replaceWhere(GrowthByMarket.cellsOf(growth), Tables.GROWTH_CELLS,
+              yearPredicate, "period_year");
+          ctx.describe(NAME, "update youth cells of " + inYears);
+          Settings.Youth youth = ctx.settings().youth();
+          Dataset<Row> young = FactsChange.updated(
+              ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
+              YouthConsumptionChannel.cells(change.after(), youth), YouthConsumptionChannel.cells(change.before(), youth),
+              YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
+          youthCells = ctx.tables().replaceWhere(young, Tables.YOUTH_CELLS, yearPredicate, "period_year");
+        } finally {
+          change.touchedEvents().unpersist();
+        }
+      } else {
+        LOG.info("aggregate: recomputing years {}", years);
+        long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();
+        Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver,
+            cancels <= MAX_BROADCAST_CANCELS);
+        ctx.describe(NAME, "replace growth cells of " + inYears);
+        growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, yearPredicate,
+            "period_year");
+        ctx.describe(NAME, "replace youth cells of " + inYears);
+        youthCells = ctx.tables().replaceWhere(YouthConsumptionChannel.cells(facts, ctx.settings().youth()),
+            Tables.YOUTH_CELLS, yearPredicate, "period_year");
+      }
     }
     ctx.describe(NAME, "write growth_by_market");
     long growthRows = ctx.tables().overwrite(
         SmallCellSuppression.apply(GrowthByMarket.withGrowth(ctx.tables().read(Tables.GROWTH_CELLS)),
             ctx.settings().minBuyersPerCell(), SmallCellSuppression.GROWTH_MEASURES),
         Tables.GROWTH_BY_MARKET, "period_type");
+    ctx.describe(NAME, "write youth_consumption_channel");
+    long youthRows = ctx.tables().overwrite(youth(ctx, ctx.tables().read(Tables.YOUTH_CELLS)), Tables.YOUTH_CHANNEL,
+        "period_type");
     progress.done(range);
 
     long took = System.currentTimeMillis() - start;
@@ -108,14 +146,15 @@ public final class AggregateJob implements Job {
     growthCounts.put("gold_rows", growthRows);
     growthCounts.put("cells_recomputed", growthCells);
     Map<String, Long> youthCounts = new TreeMap<>(byType);
-    youthCounts.put("gold_rows_recomputed", youthRows);
+    youthCounts.put("gold_rows", youthRows);
+    youthCounts.put("cells_recomputed", youthCells);
     return List.of(
         new StageMetrics(NAME, Tables.GROWTH_BY_MARKET, rowsIn, rowsIn, 0, 0, growthCounts, took),
         new StageMetrics(NAME, Tables.YOUTH_CHANNEL, rowsIn, rowsIn, 0, 0, youthCounts, took));
   }
 
-  private static Dataset<Row> youth(JobContext ctx, Dataset<Row> facts) {
-    return SmallCellSuppression.apply(YouthConsumptionChannel.compute(facts, ctx.settings().youth()),
+  private static Dataset<Row> youth(JobContext ctx, Dataset<Row> cells) {
+    return SmallCellSuppression.apply(YouthConsumptionChannel.fromCells(cells),
         ctx.settings().minBuyersPerCell(), SmallCellSuppression.YOUTH_MEASURES);
   }
 

@@ -16,6 +16,7 @@ import io.tradelake.clean.EventClassifier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import java.util.List;
 import org.apache.spark.sql.expressions.Window;
 
 /**
@@ -36,12 +37,38 @@ public final class GrowthByMarket {
 
   /**
    * The cells before growth: measures and share per period, direction and market, with {@code period_year}
-   * (the year a period lies in). Cells of one year depend only on that year's events.
+   * (the year a period lies in) and the additive measures they come from ({@link #ADDITIVE}). Cells of one
+   * year depend only on that year's events.
    */
   public static Dataset<Row> cells(Dataset<Row> facts) {
-    return facts.transform(GrowthByMarket::measures)
-        .transform(GrowthByMarket::withShare)
+    return cellsOf(additiveMeasures(facts));
+  }
+
+  /** The cells' own columns, apart from the measures: period and cell keys. */
+  static final List<String> KEYS = List.of("period_type", "period", "period_start", "period_months", "direction",
+      "market", "period_year");
+  /**
+   * Sums and counts that add up over disjoint sets of events (the distinct counts, over disjoint sets of
+   * orders and buyers): what an increment updates.
+   */
+  static final List<String> ADDITIVE = List.of("gross", "refund", "orders", "buyers", "fact_rows");
+
+  /** {@link #KEYS} and {@link #ADDITIVE} per period, direction and market (rolled up). */
+  static Dataset<Row> additiveMeasures(Dataset<Row> facts) {
+    Dataset<Row> rows = facts.select(col("event_date").as("month"), col("direction"), col("market"),
+        col("order_id"), col("buyer_id"), col("gross"), col("refund"));
+    return PeriodMeasures.byCell(GrowthByMarket::rollUp, "direction", "market").sumOf("gross").sumOf("refund")
+        .countDistinct("orders", "order_id").countDistinct("buyers", "buyer_id").countRows("fact_rows").of(rows)
         .withColumn("period_year", year(col("period_start")));
+  }
+
+  /** Cells from their additive measures: values rounded to cents, net value, share of the direction. */
+  static Dataset<Row> cellsOf(Dataset<Row> additive) {
+    return additive.select(columns(KEYS, ADDITIVE))
+        .withColumn("gross_value", money(col("gross")))
+        .withColumn("refund_value", money(col("refund")))
+        .withColumn("net_value", col("gross_value").minus(col("refund_value")))
+        .transform(GrowthByMarket::withShare);
   }
 
   /** Each row also counts towards TOTAL (cross-border directions only) and towards market ALL. */
@@ -51,18 +78,6 @@ public final class GrowthByMarket {
         .withColumn("direction", explode(when(crossBorder, array(col("direction"), lit(TOTAL)))
             .otherwise(array(col("direction")))))
         .withColumn("market", explode(array(col("market"), lit(ALL))));
-  }
-
-  /** Per period, direction and market (rolled up): value, refunds, distinct orders and distinct buyers. */
-  static Dataset<Row> measures(Dataset<Row> facts) {
-    Dataset<Row> rows = facts.select(col("event_date").as("month"), col("direction"), col("market"),
-        col("order_id"), col("buyer_id"), col("gross"), col("refund"));
-    return PeriodMeasures.byCell(GrowthByMarket::rollUp, "direction", "market").sumOf("gross").sumOf("refund")
-        .countDistinct("orders", "order_id").countDistinct("buyers", "buyer_id").of(rows)
-        .select(col("period_type"), col("period"), col("period_start"), col("period_months"), col("direction"),
-            col("market"), money(col("gross")).as("gross_value"), money(col("refund")).as("refund_value"),
-            col("orders"), col("buyers"))
-        .withColumn("net_value", col("gross_value").minus(col("refund_value")));
   }
 
   static Dataset<Row> withShare(Dataset<Row> cells) {
@@ -87,6 +102,11 @@ public final class GrowthByMarket {
             col("c.share_pct"),
             growth(col("c.gross_value"), col("yoy.base_value")).as("yoy_pct"),
             growth(col("c.gross_value"), col("pop.base_value")).as("pop_pct"));
+  }
+
+  /** The named columns, in order. */
+  static Column[] columns(List<String> first, List<String> then) {
+    return java.util.stream.Stream.concat(first.stream(), then.stream()).map(c -> col(c)).toArray(Column[]::new);
   }
 
   private static Column sameCell(String base) {

@@ -52,6 +52,7 @@ final class PeriodMeasures {
   private final UnaryOperator<Dataset<Row>> rollUp;
   private final List<String> sums = new ArrayList<>();
   private final Map<String, String> distinctCounts = new LinkedHashMap<>();
+  private String rowCount;
 
   private PeriodMeasures(List<String> cellKeys, UnaryOperator<Dataset<Row>> rollUp) {
     this.cellKeys = List.copyOf(cellKeys);
@@ -84,6 +85,15 @@ final class PeriodMeasures {
   }
 
   /**
+   * The number of rows, as {@code name}: with it, measures are additive (stored measures plus those of new
+   * rows minus those of rows taken away), and a cell whose rows are all gone has a count of zero.
+   */
+  PeriodMeasures countRows(String name) {
+    rowCount = name;
+    return this;
+  }
+
+  /**
    * {@code rows} has a {@code month} column (a date in the month), the cell columns and the measured ones.
    * One row per period and cell that has rows: the period keys, the cell columns, the sums, the counts
    * (zero where the cell has no entity, e.g. refunds only).
@@ -98,6 +108,9 @@ final class PeriodMeasures {
     for (int i = 0; i < names.size(); i++) {
       measures.add(coalesce(sum(when(col(KIND).equalTo(i + 1), col(ENTITIES))), lit(0L)).as(names.get(i)));
     }
+    if (rowCount != null) {
+      measures.add(coalesce(sum(when(col(KIND).equalTo(0), col(ENTITIES))), lit(0L)).as(rowCount));
+    }
     Dataset<Row> parts = values(rows, monthBit);
     if (!names.isEmpty()) {
       parts = parts.unionByName(entityCounts(rows, monthBit), true);
@@ -111,6 +124,9 @@ final class PeriodMeasures {
     cellKeys.forEach(k -> out.add(col(k)));
     sums.forEach(s -> out.add(col(s)));
     names.forEach(c -> out.add(col(c)));
+    if (rowCount != null) {
+      out.add(col(rowCount));
+    }
     return cells.select(out.toArray(Column[]::new));
   }
 

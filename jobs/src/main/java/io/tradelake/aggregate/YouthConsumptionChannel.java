@@ -9,9 +9,11 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
 
 import io.tradelake.clean.EventClassifier;
 import io.tradelake.config.Settings;
+import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,6 +31,20 @@ public final class YouthConsumptionChannel {
   private YouthConsumptionChannel() {}
 
   public static Dataset<Row> compute(Dataset<Row> facts, Settings.Youth youth) {
+    return fromCells(cells(facts, youth));
+  }
+
+  /** The cells' own columns, apart from the measures: period and cell keys. */
+  static final List<String> KEYS = List.of("period_type", "period", "period_start", "period_months", "cohort",
+      "age_band", "channel", "period_year");
+  /** Sums and counts that add up over disjoint sets of events (orders and buyers): what an increment updates. */
+  static final List<String> ADDITIVE = List.of("gross", "buyers", "orders", "fact_rows");
+
+  /**
+   * {@link #KEYS} and {@link #ADDITIVE} per period, cohort, age band and channel (rolled up): the table's
+   * cells before shares, which only need the cells of their own period.
+   */
+  static Dataset<Row> cells(Dataset<Row> facts, Settings.Youth youth) {
     return facts.transform(f -> youngBuyersOrders(f, youth))
         .transform(YouthConsumptionChannel::measures);
   }
@@ -53,9 +69,16 @@ public final class YouthConsumptionChannel {
   }
 
   static Dataset<Row> measures(Dataset<Row> rows) {
-    Dataset<Row> cells = PeriodMeasures.byCell(YouthConsumptionChannel::rollUp, "cohort", "age_band", "channel")
-        .sumOf("gross").countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id").of(rows)
-        .withColumn("gross_value", money(col("gross")));
+    return PeriodMeasures.byCell(YouthConsumptionChannel::rollUp, "cohort", "age_band", "channel")
+        .sumOf("gross").countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id")
+        .countRows("fact_rows").of(rows)
+        .withColumn("period_year", year(col("period_start")))
+        .select(GrowthByMarket.columns(KEYS, ADDITIVE));
+  }
+
+  /** The table's rows from its cells: value rounded to cents, shares of the group, average order value. */
+  static Dataset<Row> fromCells(Dataset<Row> additive) {
+    Dataset<Row> cells = additive.withColumn("gross_value", money(col("gross")));
     var byGroup = Window.partitionBy("period_type", "period", "cohort", "age_band");
     Column groupValue = sum(when(col("channel").equalTo(ALL), col("gross_value"))).over(byGroup);
     Column groupBuyers = sum(when(col("channel").equalTo(ALL), col("buyers"))).over(byGroup);

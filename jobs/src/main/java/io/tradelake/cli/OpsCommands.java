@@ -22,8 +22,8 @@ final class OpsCommands {
 
   /** Every table TradeLake writes, in pipeline order. */
   static final List<String> ALL_TABLES = List.of(Tables.INGEST_LOG, Tables.BRONZE, Tables.CLEAN_LOG, Tables.SILVER,
-      Tables.QUARANTINE, Tables.AGGREGATE_LOG, Tables.GROWTH_CELLS, Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL,
-      Tables.MARKET_FEATURES, Tables.MARKET_CLUSTERS, Tables.MARKET_CLUSTER_PROFILES, Tables.MODEL_RUNS,
+      Tables.QUARANTINE, Tables.AGGREGATE_LOG, Tables.GROWTH_CELLS, Tables.YOUTH_CELLS, Tables.GROWTH_BY_MARKET,
+      Tables.YOUTH_CHANNEL, Tables.MARKET_FEATURES, Tables.MARKET_CLUSTERS, Tables.MARKET_CLUSTER_PROFILES, Tables.MODEL_RUNS,
       Tables.RUN_METRICS);
 
   @Command(name = "status", mixinStandardHelpOptions = true,

@@ -38,8 +38,10 @@ public final class TableDocs {
     add(Tables.QUARANTINE, "quarantine", "Rows that failed a quality rule, with the rule's name; nothing is "
         + "dropped silently.", Map.of());
     add(Tables.AGGREGATE_LOG, "log", "Silver batches already folded into gold.", Map.of());
-    add(Tables.GROWTH_CELLS, "intermediate", "growth_by_market before growth rates and suppression, partitioned "
-        + "by year; internal, use growth_by_market.", Map.of());
+    add(Tables.GROWTH_CELLS, "intermediate", "growth_by_market before growth rates and suppression, with the "
+        + "additive measures an increment updates, partitioned by year; internal, use growth_by_market.", Map.of());
+    add(Tables.YOUTH_CELLS, "intermediate", "youth_consumption_channel's additive measures before shares and "
+        + "suppression, partitioned by year; internal, use youth_consumption_channel.", Map.of());
     add(Tables.GROWTH_BY_MARKET, "gold", "Cross-border retail value, orders and buyers per period, direction and "
         + "market, with each market's share of its direction and growth rates. Money in {currency}.",
         columns(

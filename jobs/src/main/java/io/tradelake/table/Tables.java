@@ -36,6 +36,7 @@ public final class Tables {
   public static final String AGGREGATE_LOG = "aggregate_log";
   /** growth_by_market before growth rates: per-period cells, replaced year by year as data arrives. */
   public static final String GROWTH_CELLS = "growth_cells";
+  public static final String YOUTH_CELLS = "youth_cells";
 
   /**
    * Columns Delta keeps min/max statistics of, for the two big tables (default: the first 32 columns).

@@ -64,7 +64,8 @@ final class DailyRuns {
     Tables tables = Tables.at(warehouse.toString(), spark);
     Map<String, Long> files = new LinkedHashMap<>();
     for (String t : List.of(Tables.BRONZE, Tables.INGEST_LOG, Tables.SILVER, Tables.QUARANTINE, Tables.CLEAN_LOG,
-        Tables.GROWTH_CELLS, Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL, Tables.AGGREGATE_LOG, Tables.RUN_METRICS)) {
+        Tables.GROWTH_CELLS, Tables.YOUTH_CELLS, Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL, Tables.AGGREGATE_LOG,
+        Tables.RUN_METRICS)) {
       files.put(t, DeltaTable.forPath(spark, tables.path(t)).detail().select("numFiles").first().getLong(0));
     }
     Dirs.deleteRecursively(landing);
