@@ -5,11 +5,11 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.year;
 
-import io.tradelake.config.Settings;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.BatchProgress;
+import io.tradelake.table.FileLayout;
 import io.tradelake.table.Tables;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +19,6 @@ import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -83,10 +82,12 @@ public final class AggregateJob implements Job {
       Dataset<Row> facts = SalesFacts.from(silver, silver,
           byType.getOrDefault("events_cancel", 0L) <= MAX_BROADCAST_CANCELS);
       ctx.describe(NAME, "write growth cells (all years)");
-      growthCells = ctx.tables().overwrite(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, "period_year");
+      growthCells = ctx.tables().overwrite(FileLayout.small(GrowthByMarket.cells(facts)), Tables.GROWTH_CELLS,
+          "period_year");
       ctx.describe(NAME, "write youth cells (all years)");
-      youthCells = ctx.tables().overwrite(YouthConsumptionChannel.cells(facts, ctx.settings().youth()),
-          Tables.YOUTH_CELLS, "period_year");
+      youthCells = ctx.tables().overwrite(
+          FileLayout.small(YouthConsumptionChannel.cells(facts, ctx.settings().youth())), Tables.YOUTH_CELLS,
+          "period_year");
     } else {
       ctx.describe(NAME, "find years touched by new events");
       boolean small = rowsIn <= JobContext.SMALL_BATCH_ROWS;
@@ -96,25 +97,23 @@ public final class AggregateJob implements Job {
       if (small) {
         // A day changes a few thousand orders and buyers: only their facts are measured, before and after it.
         LOG.info("aggregate: updating the cells of years {} with the orders and buyers new events touch", years);
-        FactsChange change = FactsChange.of(silver, range.from(), range.to(), years);
-        change.touchedEvents().persist(StorageLevel.MEMORY_AND_DISK());
+        ctx.describe(NAME, "read the events of touched orders and buyers in " + inYears);
+        FactsChange change = FactsChange.of(silver, range.from(), range.to(), years).persisted();
         try {
           ctx.describe(NAME, "update growth cells of " + inYears);
-          Dataset<Row> growth = FactsChange.updated(
-              ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
-              GrowthByMarket.additiveMeasures(change.after()), GrowthByMarket.additiveMeasures(change.before()),
+          Dataset<Row> growth = FactsChange.updated(ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
+              GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE),
               GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
-          growthCells = ctx.tables().replaceWhere(GrowthByMarket.cellsOf(growth), Tables.GROWTH_CELLS,
-              yearPredicate, "period_year");
+          growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cellsOf(growth)),
+              Tables.GROWTH_CELLS, yearPredicate, "period_year");
           ctx.describe(NAME, "update youth cells of " + inYears);
-          Settings.Youth youth = ctx.settings().youth();
-          Dataset<Row> young = FactsChange.updated(
-              ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
-              YouthConsumptionChannel.cells(change.after(), youth), YouthConsumptionChannel.cells(change.before(), youth),
+          Dataset<Row> young = FactsChange.updated(ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
+              YouthConsumptionChannel.cells(change.sided(), ctx.settings().youth(), FactsChange.SIDE),
               YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
-          youthCells = ctx.tables().replaceWhere(young, Tables.YOUTH_CELLS, yearPredicate, "period_year");
+          youthCells = ctx.tables().replaceWhere(FileLayout.small(young), Tables.YOUTH_CELLS, yearPredicate,
+              "period_year");
         } finally {
-          change.touchedEvents().unpersist();
+          change.unpersist();
         }
       } else {
         LOG.info("aggregate: recomputing years {}", years);
@@ -122,21 +121,22 @@ public final class AggregateJob implements Job {
         Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver,
             cancels <= MAX_BROADCAST_CANCELS);
         ctx.describe(NAME, "replace growth cells of " + inYears);
-        growthCells = ctx.tables().replaceWhere(GrowthByMarket.cells(facts), Tables.GROWTH_CELLS, yearPredicate,
-            "period_year");
+        growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cells(facts)), Tables.GROWTH_CELLS,
+            yearPredicate, "period_year");
         ctx.describe(NAME, "replace youth cells of " + inYears);
-        youthCells = ctx.tables().replaceWhere(YouthConsumptionChannel.cells(facts, ctx.settings().youth()),
-            Tables.YOUTH_CELLS, yearPredicate, "period_year");
+        youthCells = ctx.tables().replaceWhere(
+            FileLayout.small(YouthConsumptionChannel.cells(facts, ctx.settings().youth())), Tables.YOUTH_CELLS,
+            yearPredicate, "period_year");
       }
     }
     ctx.describe(NAME, "write growth_by_market");
-    long growthRows = ctx.tables().overwrite(
+    long growthRows = ctx.tables().overwrite(FileLayout.small(
         SmallCellSuppression.apply(GrowthByMarket.withGrowth(ctx.tables().read(Tables.GROWTH_CELLS)),
-            ctx.settings().minBuyersPerCell(), SmallCellSuppression.GROWTH_MEASURES),
+            ctx.settings().minBuyersPerCell(), SmallCellSuppression.GROWTH_MEASURES)),
         Tables.GROWTH_BY_MARKET, "period_type");
     ctx.describe(NAME, "write youth_consumption_channel");
-    long youthRows = ctx.tables().overwrite(youth(ctx, ctx.tables().read(Tables.YOUTH_CELLS)), Tables.YOUTH_CHANNEL,
-        "period_type");
+    long youthRows = ctx.tables().overwrite(FileLayout.small(youth(ctx, ctx.tables().read(Tables.YOUTH_CELLS))),
+        Tables.YOUTH_CHANNEL, "period_type");
     progress.done(range);
 
     long took = System.currentTimeMillis() - start;

@@ -16,6 +16,7 @@ import io.tradelake.clean.EventClassifier;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.expressions.Window;
 
@@ -53,12 +54,21 @@ public final class GrowthByMarket {
    */
   static final List<String> ADDITIVE = List.of("gross", "refund", "orders", "buyers", "fact_rows");
 
-  /** {@link #KEYS} and {@link #ADDITIVE} per period, direction and market (rolled up). */
-  static Dataset<Row> additiveMeasures(Dataset<Row> facts) {
-    Dataset<Row> rows = facts.select(col("event_date").as("month"), col("direction"), col("market"),
-        col("order_id"), col("buyer_id"), col("gross"), col("refund"));
-    return PeriodMeasures.byCell(GrowthByMarket::rollUp, "direction", "market").sumOf("gross").sumOf("refund")
-        .countDistinct("orders", "order_id").countDistinct("buyers", "buyer_id").countRows("fact_rows").of(rows)
+  /**
+   * {@link #KEYS} and {@link #ADDITIVE} per period, direction and market (rolled up), and per value of the
+   * {@code extraKeys} columns of the facts, if any.
+   */
+  static Dataset<Row> additiveMeasures(Dataset<Row> facts, String... extraKeys) {
+    List<Column> columns = new ArrayList<>(List.of(col("event_date").as("month"), col("direction"), col("market"),
+        col("order_id"), col("buyer_id"), col("gross"), col("refund")));
+    List<String> cellKeys = new ArrayList<>(List.of("direction", "market"));
+    for (String k : extraKeys) {
+      columns.add(col(k));
+      cellKeys.add(k);
+    }
+    return PeriodMeasures.byCell(GrowthByMarket::rollUp, cellKeys.toArray(String[]::new)).sumOf("gross")
+        .sumOf("refund").countDistinct("orders", "order_id").countDistinct("buyers", "buyer_id")
+        .countRows("fact_rows").of(facts.select(columns.toArray(Column[]::new)))
         .withColumn("period_year", year(col("period_start")));
   }
 

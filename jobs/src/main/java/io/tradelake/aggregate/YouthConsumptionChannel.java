@@ -13,7 +13,9 @@ import static org.apache.spark.sql.functions.year;
 
 import io.tradelake.clean.EventClassifier;
 import io.tradelake.config.Settings;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -44,21 +46,21 @@ public final class YouthConsumptionChannel {
    * {@link #KEYS} and {@link #ADDITIVE} per period, cohort, age band and channel (rolled up): the table's
    * cells before shares, which only need the cells of their own period.
    */
-  static Dataset<Row> cells(Dataset<Row> facts, Settings.Youth youth) {
-    return facts.transform(f -> youngBuyersOrders(f, youth))
-        .transform(YouthConsumptionChannel::measures);
+  static Dataset<Row> cells(Dataset<Row> facts, Settings.Youth youth, String... extraKeys) {
+    return measures(youngBuyersOrders(facts, youth, extraKeys), extraKeys);
   }
 
   /** The order lines of buyers in the youth scope (their roll-up comes after each entity's months are known). */
-  static Dataset<Row> youngBuyersOrders(Dataset<Row> facts, Settings.Youth youth) {
+  static Dataset<Row> youngBuyersOrders(Dataset<Row> facts, Settings.Youth youth, String... extraKeys) {
     Column inScope = youth.direction().equals(GrowthByMarket.TOTAL)
         ? col("direction").isin(EventClassifier.EXPORT, EventClassifier.IMPORT)
         : col("direction").equalTo(youth.direction());
     return facts
         .where(col("order_id").isNotNull().and(inScope)
             .and(col("buyer_age").between(youth.minAge(), youth.maxAge())))
-        .select(col("event_date").as("month"), col("cohort"), col("age_band"), col("channel"), col("order_id"),
-            col("buyer_id"), col("gross"));
+        .select(Stream.concat(Stream.of(col("event_date").as("month"), col("cohort"), col("age_band"),
+            col("channel"), col("order_id"), col("buyer_id"), col("gross")), Stream.of(extraKeys).map(k -> col(k)))
+            .toArray(Column[]::new));
   }
 
   static Dataset<Row> rollUp(Dataset<Row> rows) {
@@ -68,12 +70,16 @@ public final class YouthConsumptionChannel {
         .withColumn("channel", explode(array(col("channel"), lit(ALL))));
   }
 
-  static Dataset<Row> measures(Dataset<Row> rows) {
-    return PeriodMeasures.byCell(YouthConsumptionChannel::rollUp, "cohort", "age_band", "channel")
+  static Dataset<Row> measures(Dataset<Row> rows, String... extraKeys) {
+    List<String> cellKeys = new ArrayList<>(List.of("cohort", "age_band", "channel"));
+    cellKeys.addAll(List.of(extraKeys));
+    List<String> additive = new ArrayList<>(ADDITIVE);
+    additive.addAll(List.of(extraKeys));
+    return PeriodMeasures.byCell(YouthConsumptionChannel::rollUp, cellKeys.toArray(String[]::new))
         .sumOf("gross").countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id")
         .countRows("fact_rows").of(rows)
         .withColumn("period_year", year(col("period_start")))
-        .select(GrowthByMarket.columns(KEYS, ADDITIVE));
+        .select(GrowthByMarket.columns(KEYS, additive));
   }
 
   /** The table's rows from its cells: value rounded to cents, shares of the group, average order value. */

@@ -28,6 +28,14 @@ public final class FileLayout {
 
   private FileLayout() {}
 
+  /**
+   * A small table's rows (a few thousand cells) in one task, so a write gives one file per partition value,
+   * which auto compaction leaves alone; four tasks would write four small files per value, then rewrite them.
+   */
+  public static Dataset<Row> small(Dataset<Row> rows) {
+    return rows.coalesce(1);
+  }
+
   /** Files for one partition value: one, or as many as still hold {@code rowsPerFile} rows each. */
   static int files(long rows, long rowsPerFile) {
     return (int) Math.max(1, rows / rowsPerFile);

@@ -101,11 +101,11 @@ class FactsChangeTest {
 
   private static void assertUpdatedEqualsRebuilt(Dataset<Row> all, long from, long to, List<Integer> years) {
     Dataset<Row> stored = all.where(col("ingest_batch").leq(from));
-    FactsChange change = FactsChange.of(all, from, to, years);
+    FactsChange change = FactsChange.of(all, from, to, years).persisted();
 
     Dataset<Row> growth = FactsChange.updated(GrowthByMarket.cells(SalesFacts.from(stored)),
-        GrowthByMarket.additiveMeasures(change.after()), GrowthByMarket.additiveMeasures(change.before()),
-        GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
+        GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE), GrowthByMarket.KEYS,
+        GrowthByMarket.ADDITIVE);
     String[] growthColumns = columnNames(GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
     List<String> rebuilt = sorted(GrowthByMarket.cells(SalesFacts.from(all)), growthColumns);
     assertThat(sorted(growth, growthColumns)).hasSizeGreaterThan(10).containsExactlyElementsOf(rebuilt);
@@ -113,11 +113,12 @@ class FactsChangeTest {
     assertThat(sorted(GrowthByMarket.cells(SalesFacts.from(stored)), growthColumns)).isNotEqualTo(rebuilt);
 
     Dataset<Row> youth = FactsChange.updated(YouthConsumptionChannel.cells(SalesFacts.from(stored), YOUTH),
-        YouthConsumptionChannel.cells(change.after(), YOUTH), YouthConsumptionChannel.cells(change.before(), YOUTH),
-        YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
+        YouthConsumptionChannel.cells(change.sided(), YOUTH, FactsChange.SIDE), YouthConsumptionChannel.KEYS,
+        YouthConsumptionChannel.ADDITIVE);
     String[] youthColumns = columnNames(YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
     assertThat(sorted(youth, youthColumns)).hasSizeGreaterThan(10)
         .containsExactlyElementsOf(sorted(YouthConsumptionChannel.cells(SalesFacts.from(all), YOUTH), youthColumns));
+    change.unpersist();
   }
 
   private static String[] columnNames(List<String> keys, List<String> additive) {
