@@ -26,7 +26,7 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One stage's increment alone, in a warm JVM, with its Spark jobs timed: {@code java … IncrementBench <warehouse>
- * <stage> [repeats]}, where the warehouse has input the stage has not processed yet (e.g. after
+ * <stage> [repeats [option …]]} (options passed to the stage's command, e.g. {@code --conf key=value}), where the warehouse has input the stage has not processed yet (e.g. after
  * {@code run --until clean} of a new day, for {@code aggregate}). Each repeat copies the warehouse, runs the
  * stage on the copy and prints its wall time and each Spark job's time and description. Not a test.
  */
@@ -64,8 +64,10 @@ public final class IncrementBench {
         Path copy = Files.createTempDirectory("incbench-");
         copy(source, copy);
         long t = System.nanoTime();
+        List<String> command = new java.util.ArrayList<>(List.of(stage, "--warehouse", copy.toString()));
+        command.addAll(List.of(args).subList(Math.min(3, args.length), args.length));
         int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
-            .execute(stage, "--warehouse", copy.toString());
+            .execute(command.toArray(String[]::new));
         System.out.printf(Locale.ROOT, "incbench: %s pass %d: %.1f s (exit %d)%n", stage, i + 1,
             (System.nanoTime() - t) / 1e9, exit);
         Dirs.deleteRecursively(copy);
