@@ -1,9 +1,7 @@
 package io.tradelake.aggregate;
 
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.year;
 
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
@@ -88,46 +86,46 @@ public final class AggregateJob implements Job {
       youthCells = ctx.tables().overwrite(
           FileLayout.small(YouthConsumptionChannel.cells(facts, ctx.settings().youth())), Tables.YOUTH_CELLS,
           "period_year");
+    } else if (rowsIn <= JobContext.SMALL_BATCH_ROWS) {
+      // A day changes a few thousand orders and buyers: only their facts are measured, before and after it.
+      ctx.describe(NAME, "find the years, orders and buyers new events touch");
+      FactsChange change = FactsChange.of(silver, range.from(), range.to());
+      String yearPredicate = inYears(change.years());
+      LOG.info("aggregate: updating the cells of years {} with the orders and buyers new events touch",
+          change.years());
+      try {
+        ctx.describe(NAME, "read the events of touched orders and buyers in " + change.years());
+        change = change.persisted();
+        ctx.describe(NAME, "update growth cells of " + change.years());
+        Dataset<Row> growth = FactsChange.updated(ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
+            GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE),
+            GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
+        growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cellsOf(growth)),
+            Tables.GROWTH_CELLS, yearPredicate, "period_year");
+        ctx.describe(NAME, "update youth cells of " + change.years());
+        Dataset<Row> young = FactsChange.updated(ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
+            YouthConsumptionChannel.cells(change.sided(), ctx.settings().youth(), FactsChange.SIDE),
+            YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
+        youthCells = ctx.tables().replaceWhere(FileLayout.small(young), Tables.YOUTH_CELLS, yearPredicate,
+            "period_year");
+      } finally {
+        change.unpersist();
+      }
     } else {
       ctx.describe(NAME, "find years touched by new events");
-      boolean small = rowsIn <= JobContext.SMALL_BATCH_ROWS;
-      List<Integer> years = touchedYears(fresh, silver, small);
-      String inYears = years.stream().map(String::valueOf).collect(Collectors.joining(", "));
-      String yearPredicate = "period_year IN (" + inYears + ")";
-      if (small) {
-        // A day changes a few thousand orders and buyers: only their facts are measured, before and after it.
-        LOG.info("aggregate: updating the cells of years {} with the orders and buyers new events touch", years);
-        ctx.describe(NAME, "read the events of touched orders and buyers in " + inYears);
-        FactsChange change = FactsChange.of(silver, range.from(), range.to(), years).persisted();
-        try {
-          ctx.describe(NAME, "update growth cells of " + inYears);
-          Dataset<Row> growth = FactsChange.updated(ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
-              GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE),
-              GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
-          growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cellsOf(growth)),
-              Tables.GROWTH_CELLS, yearPredicate, "period_year");
-          ctx.describe(NAME, "update youth cells of " + inYears);
-          Dataset<Row> young = FactsChange.updated(ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
-              YouthConsumptionChannel.cells(change.sided(), ctx.settings().youth(), FactsChange.SIDE),
-              YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
-          youthCells = ctx.tables().replaceWhere(FileLayout.small(young), Tables.YOUTH_CELLS, yearPredicate,
-              "period_year");
-        } finally {
-          change.unpersist();
-        }
-      } else {
-        LOG.info("aggregate: recomputing years {}", years);
-        long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();
-        Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver,
-            cancels <= MAX_BROADCAST_CANCELS);
-        ctx.describe(NAME, "replace growth cells of " + inYears);
-        growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cells(facts)), Tables.GROWTH_CELLS,
-            yearPredicate, "period_year");
-        ctx.describe(NAME, "replace youth cells of " + inYears);
-        youthCells = ctx.tables().replaceWhere(
-            FileLayout.small(YouthConsumptionChannel.cells(facts, ctx.settings().youth())), Tables.YOUTH_CELLS,
-            yearPredicate, "period_year");
-      }
+      List<Integer> years = touchedYears(fresh, silver);
+      String yearPredicate = inYears(years);
+      LOG.info("aggregate: recomputing years {}", years);
+      long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();
+      Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver,
+          cancels <= MAX_BROADCAST_CANCELS);
+      ctx.describe(NAME, "replace growth cells of " + years);
+      growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cells(facts)), Tables.GROWTH_CELLS,
+          yearPredicate, "period_year");
+      ctx.describe(NAME, "replace youth cells of " + years);
+      youthCells = ctx.tables().replaceWhere(
+          FileLayout.small(YouthConsumptionChannel.cells(facts, ctx.settings().youth())), Tables.YOUTH_CELLS,
+          yearPredicate, "period_year");
     }
     ctx.describe(NAME, "write growth_by_market");
     long growthRows = ctx.tables().overwrite(FileLayout.small(
@@ -158,19 +156,21 @@ public final class AggregateJob implements Job {
         ctx.settings().minBuyersPerCell(), SmallCellSuppression.YOUTH_MEASURES);
   }
 
+  private static String inYears(List<Integer> years) {
+    return "period_year IN (" + years.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
+  }
+
   /**
    * Years whose cells new events change: their own event years, and the years of orders a new CANCEL removes.
    * A handful of values, whatever the data size.
    */
-  static List<Integer> touchedYears(Dataset<Row> fresh, Dataset<Row> silver, boolean smallBatch) {
+  static List<Integer> touchedYears(Dataset<Row> fresh, Dataset<Row> silver) {
     Dataset<Row> cancelled = fresh.where(col("event_type").equalTo("CANCEL"))
         .select(col("order_id").as("cancelled_order_id")).distinct();
-    // A small batch's cancels are broadcast, so silver's orders are scanned, not shuffled, to find their years.
-    cancelled = smallBatch ? broadcast(cancelled) : cancelled;
     Dataset<Row> cancelledOrderYears = silver.where(col("event_type").equalTo("ORDER"))
         .join(cancelled, col("order_id").equalTo(col("cancelled_order_id")), "left_semi")
-        .select(year(col("event_date")).as("y"));
-    return fresh.select(year(col("event_date")).as("y")).union(cancelledOrderYears).distinct()
+        .select(col("event_year").as("y"));
+    return fresh.select(col("event_year").as("y")).union(cancelledOrderYears).distinct()
         .as(Encoders.INT()).collectAsList().stream().sorted().toList();
   }
 }

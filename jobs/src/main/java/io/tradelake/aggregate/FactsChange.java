@@ -7,10 +7,12 @@ import static org.apache.spark.sql.functions.negative;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
@@ -25,28 +27,36 @@ import org.apache.spark.storage.StorageLevel;
  * an untouched entity whose facts come along (its buyer or order is touched) has the same facts on both sides,
  * and its contributions cancel, as do the sums of unchanged facts.
  */
-record FactsChange(Dataset<Row> touched, Dataset<Row> cancels, long from) {
+record FactsChange(List<Integer> years, Dataset<Row> touched, Dataset<Row> cancels, Dataset<Row> cancelledLines,
+    long from) {
 
   /** The column of {@link #sided()}: 1 for a fact after the change, -1 for one before it. */
   static final String SIDE = "_side";
 
   /**
-   * The change made by batches {@code (from, to]} of {@code silver} to the years {@code years} (those
-   * {@link AggregateJob#touchedYears} finds): the silver events of the orders and buyers it touches, and the
-   * cancels of their orders.
+   * The change made by batches {@code (from, to]} of {@code silver}: the years it touches (its events' own, and
+   * those of the orders it cancels), the silver events of those years of the orders and buyers it touches, and
+   * the cancels of their orders. The order lines it cancels are looked up once (and kept, a few rows): they
+   * give both the years and the buyers a cancel touches.
    */
-  static FactsChange of(Dataset<Row> silver, long from, long to, List<Integer> years) {
+  static FactsChange of(Dataset<Row> silver, long from, long to) {
     Column isNew = col("ingest_batch").gt(from).and(col("ingest_batch").leq(to));
     Dataset<Row> current = silver.where(col("ingest_batch").leq(to));
     Dataset<Row> fresh = silver.where(isNew);
+    Dataset<Row> cancelledNow = fresh.where(col("event_type").equalTo("CANCEL"))
+        .select(col("order_id").as("_t_order")).distinct();
+    Dataset<Row> cancelledLines = current.where(col("event_type").equalTo("ORDER"))
+        .join(broadcast(cancelledNow), col("order_id").equalTo(col("_t_order")), "left_semi")
+        .select(col("buyer_id"), col("event_year"))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    List<Integer> years = fresh.select(col("event_year")).union(cancelledLines.select(col("event_year"))).distinct()
+        .as(Encoders.INT()).collectAsList().stream().sorted().toList();
+
     Dataset<Row> inYears = current.where(col("event_year").isin(years.toArray()));
-    Dataset<Row> cancelledNow = fresh.where(col("event_type").equalTo("CANCEL")).select(col("order_id").as("_t_order"));
     Dataset<Row> touchedOrders = fresh.where(col("event_type").isin("ORDER", "CANCEL"))
         .select(col("order_id").as("_t_order")).distinct();
     Dataset<Row> touchedBuyers = fresh.where(col("event_type").equalTo("ORDER")).select(col("buyer_id").as("_t_buyer"))
-        .union(inYears.where(col("event_type").equalTo("ORDER"))
-            .join(broadcast(cancelledNow), col("order_id").equalTo(col("_t_order")), "left_semi")
-            .select(col("buyer_id").as("_t_buyer")))
+        .union(cancelledLines.select(col("buyer_id").as("_t_buyer")))
         .distinct();
     Dataset<Row> touched = inYears
         .select(col("event_type"), col("order_id"), col("buyer_id"), col("ingest_batch"), col("event_date"),
@@ -62,13 +72,13 @@ record FactsChange(Dataset<Row> touched, Dataset<Row> cancels, long from) {
         .select(col("event_type"), col("order_id"), col("ingest_batch"))
         .join(broadcast(touched.select(col("order_id").as("_t_order")).distinct()),
             col("order_id").equalTo(col("_t_order")), "left_semi");
-    return new FactsChange(touched, cancels, from);
+    return new FactsChange(years, touched, cancels, cancelledLines, from);
   }
 
   /** The same change with its events and cancels persisted (they are read once per side and table); counted. */
   FactsChange persisted() {
-    FactsChange p = new FactsChange(touched.persist(StorageLevel.MEMORY_AND_DISK()),
-        cancels.persist(StorageLevel.MEMORY_AND_DISK()), from);
+    FactsChange p = new FactsChange(years, touched.persist(StorageLevel.MEMORY_AND_DISK()),
+        cancels.persist(StorageLevel.MEMORY_AND_DISK()), cancelledLines, from);
     p.touched().count();
     p.cancels().count();
     return p;
@@ -77,6 +87,7 @@ record FactsChange(Dataset<Row> touched, Dataset<Row> cancels, long from) {
   void unpersist() {
     touched.unpersist();
     cancels.unpersist();
+    cancelledLines.unpersist();
   }
 
   /** The facts of the touched orders and buyers before the change. */
@@ -103,19 +114,15 @@ record FactsChange(Dataset<Row> touched, Dataset<Row> cancels, long from) {
    */
   static Dataset<Row> updated(Dataset<Row> stored, Dataset<Row> sidedMeasures, List<String> keys,
       List<String> additive) {
-    List<Column> columns = new ArrayList<>();
-    keys.forEach(k -> columns.add(col(k)));
-    additive.forEach(a -> columns.add(col(a)));
-    List<Column> signed = new ArrayList<>();
-    keys.forEach(k -> signed.add(col(k)));
-    additive.forEach(a -> signed.add(when(col(SIDE).equalTo(1), col(a)).otherwise(negative(col(a))).as(a)));
-    List<Column> sums = new ArrayList<>();
-    additive.forEach(a -> sums.add(sum(col(a)).as(a)));
-    Column[] cols = columns.toArray(Column[]::new);
-    return stored.select(cols).union(sidedMeasures.select(signed.toArray(Column[]::new)))
+    Column[] cells = PeriodMeasures.columns(keys, additive);
+    Column[] signed = Stream.concat(keys.stream().map(k -> col(k)),
+        additive.stream().map(a -> when(col(SIDE).equalTo(1), col(a)).otherwise(negative(col(a))).as(a)))
+        .toArray(Column[]::new);
+    Column[] sums = additive.stream().map(a -> sum(col(a)).as(a)).toArray(Column[]::new);
+    return stored.select(cells).union(sidedMeasures.select(signed))
         .groupBy(keys.stream().map(k -> col(k)).toArray(Column[]::new))
-        .agg(sums.get(0), sums.subList(1, sums.size()).toArray(Column[]::new))
+        .agg(sums[0], Arrays.copyOfRange(sums, 1, sums.length))
         .where(col("fact_rows").gt(0))
-        .select(cols);
+        .select(cells);
   }
 }

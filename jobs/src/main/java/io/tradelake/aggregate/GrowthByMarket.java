@@ -74,7 +74,7 @@ public final class GrowthByMarket {
 
   /** Cells from their additive measures: values rounded to cents, net value, share of the direction. */
   static Dataset<Row> cellsOf(Dataset<Row> additive) {
-    return additive.select(columns(KEYS, ADDITIVE))
+    return additive.select(PeriodMeasures.columns(KEYS, ADDITIVE))
         .withColumn("gross_value", money(col("gross")))
         .withColumn("refund_value", money(col("refund")))
         .withColumn("net_value", col("gross_value").minus(col("refund_value")))
@@ -112,11 +112,6 @@ public final class GrowthByMarket {
             col("c.share_pct"),
             growth(col("c.gross_value"), col("yoy.base_value")).as("yoy_pct"),
             growth(col("c.gross_value"), col("pop.base_value")).as("pop_pct"));
-  }
-
-  /** The named columns, in order. */
-  static Column[] columns(List<String> first, List<String> then) {
-    return java.util.stream.Stream.concat(first.stream(), then.stream()).map(c -> col(c)).toArray(Column[]::new);
   }
 
   private static Column sameCell(String base) {

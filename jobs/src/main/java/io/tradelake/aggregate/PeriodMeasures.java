@@ -59,6 +59,11 @@ final class PeriodMeasures {
     this.rollUp = rollUp;
   }
 
+  /** The named columns, in order: a cell's keys, then its measures. */
+  static Column[] columns(List<String> keys, List<String> measures) {
+    return java.util.stream.Stream.concat(keys.stream(), measures.stream()).map(c -> col(c)).toArray(Column[]::new);
+  }
+
   /** Measures per period and the given cell columns, as they are in the rows (no roll-up). */
   static PeriodMeasures byCell(String... cellKeys) {
     return new PeriodMeasures(List.of(cellKeys), d -> d);

@@ -79,7 +79,7 @@ public final class YouthConsumptionChannel {
         .sumOf("gross").countDistinct("buyers", "buyer_id").countDistinct("orders", "order_id")
         .countRows("fact_rows").of(rows)
         .withColumn("period_year", year(col("period_start")))
-        .select(GrowthByMarket.columns(KEYS, additive));
+        .select(PeriodMeasures.columns(KEYS, additive));
   }
 
   /** The table's rows from its cells: value rounded to cents, shares of the group, average order value. */

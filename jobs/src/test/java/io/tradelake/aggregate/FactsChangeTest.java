@@ -101,7 +101,9 @@ class FactsChangeTest {
 
   private static void assertUpdatedEqualsRebuilt(Dataset<Row> all, long from, long to, List<Integer> years) {
     Dataset<Row> stored = all.where(col("ingest_batch").leq(from));
-    FactsChange change = FactsChange.of(all, from, to, years).persisted();
+    FactsChange change = FactsChange.of(all, from, to);
+    assertThat(change.years()).as("years the batch touches").isEqualTo(years);
+    change = change.persisted();
 
     Dataset<Row> growth = FactsChange.updated(GrowthByMarket.cells(SalesFacts.from(stored)),
         GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE), GrowthByMarket.KEYS,
