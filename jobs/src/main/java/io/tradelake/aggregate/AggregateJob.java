@@ -12,6 +12,7 @@ import io.tradelake.table.Tables;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
@@ -52,13 +53,15 @@ public final class AggregateJob implements Job {
     Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
     Row maxBatch = silver.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.AGGREGATE_LOG);
+    Optional<BatchProgress.Range> last = progress.last();
+    long available = maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0);
     // Cells stored without their additive measures (an earlier version's) cannot be updated: rebuilt once.
+    // A full build an interrupted run left STARTED (its range begins at batch 0) is a full build again.
     boolean full = !ctx.tables().exists(Tables.GROWTH_CELLS) || !ctx.tables().exists(Tables.YOUTH_CELLS)
-        || !List.of(ctx.tables().read(Tables.GROWTH_CELLS).columns()).contains("fact_rows")
-        || progress.last().isEmpty();
-    BatchProgress.Range range = full
-        ? new BatchProgress.Range(0, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0), false)
-        : progress.next(maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
+        || !List.of(ctx.tables().described(Tables.GROWTH_CELLS).schema().fieldNames()).contains("fact_rows")
+        || last.isEmpty() || last.get().from() == 0 && !last.get().done();
+    BatchProgress.Range range = full ? new BatchProgress.Range(0, available, false)
+        : BatchProgress.next(last, available);
     if (!full && range.isEmpty()) {
       LOG.info("aggregate: no new silver batches since batch {}", range.from());
       return List.of(StageMetrics.passThrough(NAME, Tables.GROWTH_BY_MARKET, 0, 0, System.currentTimeMillis() - start));
@@ -100,14 +103,15 @@ public final class AggregateJob implements Job {
         Dataset<Row> growth = FactsChange.updated(ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
             GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE),
             GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
-        growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cellsOf(growth)),
-            Tables.GROWTH_CELLS, yearPredicate, "period_year");
+        // Stored cells plus a change: applied once per range, even when a run interrupted after it retries.
+        growthCells = ctx.tables().replaceWhereOnce(FileLayout.small(GrowthByMarket.cellsOf(growth)),
+            Tables.GROWTH_CELLS, yearPredicate, "tradelake-aggregate-growth-cells", range.to(), "period_year");
         ctx.describe(NAME, "update youth cells of " + change.years());
         Dataset<Row> young = FactsChange.updated(ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
             YouthConsumptionChannel.cells(change.sided(), ctx.settings().youth(), FactsChange.SIDE),
             YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
-        youthCells = ctx.tables().replaceWhere(FileLayout.small(young), Tables.YOUTH_CELLS, yearPredicate,
-            "period_year");
+        youthCells = ctx.tables().replaceWhereOnce(FileLayout.small(young), Tables.YOUTH_CELLS, yearPredicate,
+            "tradelake-aggregate-youth-cells", range.to(), "period_year");
       } finally {
         change.unpersist();
       }

@@ -1,6 +1,8 @@
 package io.tradelake.table;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.struct;
 
 import io.tradelake.runtime.JobContext;
 import java.sql.Timestamp;
@@ -48,22 +50,25 @@ public final class BatchProgress {
     if (!ctx.tables().exists(table)) {
       return Optional.empty();
     }
-    Row max = ctx.tables().read(table).agg(org.apache.spark.sql.functions.max("batch_to")).first();
-    if (max.isNullAt(0)) {
+    // One pass over the log: the highest range, and whether any run marked it DONE.
+    Row last = ctx.tables().read(table).agg(max(struct(col("batch_to"), col("batch_from"))).as("range"),
+        max(struct(col("batch_to"), col("phase").equalTo(DONE))).as("done")).first();
+    if (last.isNullAt(0)) {
       return Optional.empty();
     }
-    List<Row> rows = ctx.tables().read(table).where(col("batch_to").equalTo(max.getLong(0)))
-        .select("batch_from", "batch_to", "phase").collectAsList();
-    if (rows.isEmpty()) {
-      return Optional.empty();
-    }
-    boolean done = rows.stream().anyMatch(r -> DONE.equals(r.getString(2)));
-    return Optional.of(new Range(rows.get(0).getLong(0), rows.get(0).getLong(1), done));
+    Row range = last.getStruct(0);
+    Row done = last.getStruct(1);
+    return Optional.of(new Range(range.getLong(1), range.getLong(0), done.getBoolean(1)));
   }
 
   /** The range this run must process, given the highest batch available upstream. */
   public Range next(long availableTo) {
-    return last()
+    return next(last(), availableTo);
+  }
+
+  /** The range to process after {@code last} (see {@link #last()}): the rest, or {@code last} again if unfinished. */
+  public static Range next(Optional<Range> last, long availableTo) {
+    return last
         .map(r -> r.done() ? new Range(r.to(), availableTo, false) : r)
         .orElse(new Range(0, availableTo, false));
   }

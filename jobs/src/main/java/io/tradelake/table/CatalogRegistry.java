@@ -77,12 +77,12 @@ public final class CatalogRegistry {
     TableDocs.TableDoc doc = docs.table(table);
     String target = "delta.`" + tables.path(table) + "`";
     boolean changed = false;
-    String description = spark.sql("DESCRIBE DETAIL " + target).select("description").first().getString(0);
-    if (!Objects.equals(description, doc.comment())) {
+    Tables.Described now = tables.described(table);
+    if (!Objects.equals(now.description(), doc.comment())) {
       spark.sql("COMMENT ON TABLE " + target + " IS " + quote(doc.comment()));
       changed = true;
     }
-    for (StructField f : tables.read(table).schema().fields()) {
+    for (StructField f : now.schema().fields()) {
       String comment = docs.column(table, f.name());
       if (comment != null && !comment.equals(f.getComment().getOrElse(() -> null))) {
         spark.sql("ALTER TABLE " + target + " ALTER COLUMN " + f.name() + " COMMENT " + quote(comment));

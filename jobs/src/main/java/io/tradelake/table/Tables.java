@@ -3,9 +3,17 @@ package io.tradelake.table;
 import io.delta.tables.DeltaTable;
 import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.types.StructType;
+import scala.Option;
+import scala.Tuple2;
+import scala.collection.Iterator;
+import scala.collection.immutable.Seq;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -152,14 +160,46 @@ public final class Tables {
     return recordCommits(table, before);
   }
 
+  /**
+   * {@link #replaceWhere} under a Delta application transaction, as {@link #appendOnce}: a retry with the same
+   * (appId, version) is skipped, so a replacement computed from the table's own rows (stored cells plus a
+   * change) is applied once. Returns the rows written by this call (0 when skipped).
+   */
+  public long replaceWhereOnce(Dataset<Row> rows, String table, String predicate, String appId, long version,
+      String... partitionBy) {
+    long before = versionOrMinusOne(table);
+    DataFrameWriter<Row> writer = delta(rows, table).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
+        .option("txnAppId", appId).option("txnVersion", version);
+    writer.partitionBy(partitionBy).save(path(table));
+    return recordCommits(table, before);
+  }
+
   private static DataFrameWriter<Row> delta(Dataset<Row> rows, String table) {
     DataFrameWriter<Row> writer = rows.write().format("delta");
     String statsColumns = STATS_COLUMNS.get(table);
     return statsColumns == null ? writer : writer.option("delta.dataSkippingStatsColumns", statsColumns);
   }
 
+  /** A table's description and its schema with the column comments, from its latest snapshot's metadata. */
+  public record Described(String description, StructType schema) {}
+
+  /**
+   * The table's description and schema, read from its Delta log's metadata: a few milliseconds, where
+   * DESCRIBE DETAIL (which also counts the table's files) and resolving a DataFrame take a second or more.
+   */
+  public Described described(String table) {
+    Snapshot snapshot = snapshot(table);
+    return new Described(snapshot.metadata().description(), snapshot.metadata().schema());
+  }
+
+  // Delta's own log API, not DeltaTable.history(): history reads the commits in a Spark job and returns a
+  // DataFrame, around a second for each of the two calls every write makes.
+  private Snapshot snapshot(String table) {
+    return DeltaLog.forTable(spark, path(table)).update(false, Option.empty(), Option.empty());
+  }
+
   private long latestVersion(String table) {
-    return DeltaTable.forPath(spark, path(table)).history(1).select("version").first().getLong(0);
+    return snapshot(table).version();
   }
 
   /** Rows written by the table's latest data commit, from Delta's own operation metrics (no re-read of data). */
@@ -190,15 +230,21 @@ public final class Tables {
    * A write Delta skipped (a transaction already applied) made no commit: all zero.
    */
   private long[] commitsAfter(String table, long before) {
-    List<Row> commits = DeltaTable.forPath(spark, path(table)).history(4)
-        .where("version > " + before + " AND operation <> 'OPTIMIZE'")
-        .selectExpr("operationMetrics['numOutputRows']", "operationMetrics['numFiles']",
-            "operationMetrics['numOutputBytes']").collectAsList();
     long[] m = new long[3];
-    for (Row c : commits) {
-      for (int i = 0; i < 3; i++) {
-        String n = c.getString(i);
-        m[i] += n == null ? 0L : Long.parseLong(n);
+    Iterator<Tuple2<Object, Seq<Action>>> commits = DeltaLog.forTable(spark, path(table))
+        .getChanges(before + 1, Option.empty(), false);
+    while (commits.hasNext()) {
+      Iterator<Action> actions = commits.next()._2().iterator();
+      while (actions.hasNext()) {
+        if (actions.next() instanceof CommitInfo info && !"OPTIMIZE".equals(info.operation())
+            && info.operationMetrics().isDefined()) {
+          scala.collection.immutable.Map<String, String> metrics = info.operationMetrics().get();
+          String[] names = {"numOutputRows", "numFiles", "numOutputBytes"};
+          for (int i = 0; i < 3; i++) {
+            Option<String> n = metrics.get(names[i]);
+            m[i] += n.isDefined() ? Long.parseLong(n.get()) : 0L;
+          }
+        }
       }
     }
     return m;
