@@ -16,7 +16,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +116,7 @@ public final class AggregateJob implements Job {
       }
     } else {
       ctx.describe(NAME, "find years touched by new events");
-      List<Integer> years = touchedYears(fresh, silver);
+      List<Integer> years = FactsChange.touchedYears(fresh, FactsChange.cancelledOrderLines(silver, fresh, false));
       String yearPredicate = inYears(years);
       LOG.info("aggregate: recomputing years {}", years);
       long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();
@@ -162,19 +161,5 @@ public final class AggregateJob implements Job {
 
   private static String inYears(List<Integer> years) {
     return "period_year IN (" + years.stream().map(String::valueOf).collect(Collectors.joining(", ")) + ")";
-  }
-
-  /**
-   * Years whose cells new events change: their own event years, and the years of orders a new CANCEL removes.
-   * A handful of values, whatever the data size.
-   */
-  static List<Integer> touchedYears(Dataset<Row> fresh, Dataset<Row> silver) {
-    Dataset<Row> cancelled = fresh.where(col("event_type").equalTo("CANCEL"))
-        .select(col("order_id").as("cancelled_order_id")).distinct();
-    Dataset<Row> cancelledOrderYears = silver.where(col("event_type").equalTo("ORDER"))
-        .join(cancelled, col("order_id").equalTo(col("cancelled_order_id")), "left_semi")
-        .select(col("event_year").as("y"));
-    return fresh.select(col("event_year").as("y")).union(cancelledOrderYears).distinct()
-        .as(Encoders.INT()).collectAsList().stream().sorted().toList();
   }
 }

@@ -43,14 +43,8 @@ record FactsChange(List<Integer> years, Dataset<Row> touched, Dataset<Row> cance
     Column isNew = col("ingest_batch").gt(from).and(col("ingest_batch").leq(to));
     Dataset<Row> current = silver.where(col("ingest_batch").leq(to));
     Dataset<Row> fresh = silver.where(isNew);
-    Dataset<Row> cancelledNow = fresh.where(col("event_type").equalTo("CANCEL"))
-        .select(col("order_id").as("_t_order")).distinct();
-    Dataset<Row> cancelledLines = current.where(col("event_type").equalTo("ORDER"))
-        .join(broadcast(cancelledNow), col("order_id").equalTo(col("_t_order")), "left_semi")
-        .select(col("buyer_id"), col("event_year"))
-        .persist(StorageLevel.MEMORY_AND_DISK());
-    List<Integer> years = fresh.select(col("event_year")).union(cancelledLines.select(col("event_year"))).distinct()
-        .as(Encoders.INT()).collectAsList().stream().sorted().toList();
+    Dataset<Row> cancelledLines = cancelledOrderLines(current, fresh, true).persist(StorageLevel.MEMORY_AND_DISK());
+    List<Integer> years = touchedYears(fresh, cancelledLines);
 
     Dataset<Row> inYears = current.where(col("event_year").isin(years.toArray()));
     Dataset<Row> touchedOrders = fresh.where(col("event_type").isin("ORDER", "CANCEL"))
@@ -73,6 +67,28 @@ record FactsChange(List<Integer> years, Dataset<Row> touched, Dataset<Row> cance
         .join(broadcast(touched.select(col("order_id").as("_t_order")).distinct()),
             col("order_id").equalTo(col("_t_order")), "left_semi");
     return new FactsChange(years, touched, cancels, cancelledLines, from);
+  }
+
+  /**
+   * The order lines (buyer, year) in {@code silver} of the orders {@code fresh} cancels. A small batch's
+   * cancels are broadcast, so silver's order lines are scanned, not shuffled, to find them.
+   */
+  static Dataset<Row> cancelledOrderLines(Dataset<Row> silver, Dataset<Row> fresh, boolean broadcastCancels) {
+    Dataset<Row> cancelled = fresh.where(col("event_type").equalTo("CANCEL"))
+        .select(col("order_id").as("_t_order")).distinct();
+    return silver.where(col("event_type").equalTo("ORDER"))
+        .join(broadcastCancels ? broadcast(cancelled) : cancelled, col("order_id").equalTo(col("_t_order")),
+            "left_semi")
+        .select(col("buyer_id"), col("event_year"));
+  }
+
+  /**
+   * Years whose cells a batch changes: its events' own, and those of the order lines it cancels
+   * ({@link #cancelledOrderLines}). A handful of values, whatever the data size.
+   */
+  static List<Integer> touchedYears(Dataset<Row> fresh, Dataset<Row> cancelledLines) {
+    return fresh.select(col("event_year")).union(cancelledLines.select(col("event_year"))).distinct()
+        .as(Encoders.INT()).collectAsList().stream().sorted().toList();
   }
 
   /** The same change with its events and cancels persisted (they are read once per side and table); counted. */
