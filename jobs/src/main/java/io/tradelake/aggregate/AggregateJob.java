@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.BatchProgress;
 import io.tradelake.table.FileLayout;
 import io.tradelake.table.Tables;
@@ -98,19 +99,10 @@ public final class AggregateJob implements Job {
       try {
         ctx.describe(NAME, "read the events of touched orders and buyers in " + change.years());
         change = change.persisted();
-        ctx.describe(NAME, "update growth cells of " + change.years());
-        Dataset<Row> growth = FactsChange.updated(ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
-            GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE),
-            GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
-        // Stored cells plus a change: applied once per range, even when a run interrupted after it retries.
-        growthCells = ctx.tables().replaceWhereOnce(FileLayout.small(GrowthByMarket.cellsOf(growth)),
-            Tables.GROWTH_CELLS, yearPredicate, "tradelake-aggregate-growth-cells", range.to(), "period_year");
-        ctx.describe(NAME, "update youth cells of " + change.years());
-        Dataset<Row> young = FactsChange.updated(ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
-            YouthConsumptionChannel.cells(change.sided(), ctx.settings().youth(), FactsChange.SIDE),
-            YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
-        youthCells = ctx.tables().replaceWhereOnce(FileLayout.small(young), Tables.YOUTH_CELLS, yearPredicate,
-            "tradelake-aggregate-youth-cells", range.to(), "period_year");
+        try (StageSqlConf few = ctx.smallData()) {
+          growthCells = updateGrowthCells(ctx, change, yearPredicate, range);
+          youthCells = updateYouthCells(ctx, change, yearPredicate, range);
+        }
       } finally {
         change.unpersist();
       }
@@ -130,14 +122,19 @@ public final class AggregateJob implements Job {
           FileLayout.small(YouthConsumptionChannel.cells(facts, ctx.settings().youth())), Tables.YOUTH_CELLS,
           yearPredicate, "period_year");
     }
-    ctx.describe(NAME, "write growth_by_market");
-    long growthRows = ctx.tables().overwrite(FileLayout.small(
-        SmallCellSuppression.apply(GrowthByMarket.withGrowth(ctx.tables().read(Tables.GROWTH_CELLS)),
-            ctx.settings().minBuyersPerCell(), SmallCellSuppression.GROWTH_MEASURES)),
-        Tables.GROWTH_BY_MARKET, "period_type");
-    ctx.describe(NAME, "write youth_consumption_channel");
-    long youthRows = ctx.tables().overwrite(FileLayout.small(youth(ctx, ctx.tables().read(Tables.YOUTH_CELLS))),
-        Tables.YOUTH_CHANNEL, "period_type");
+    long growthRows;
+    long youthRows;
+    // The gold tables from their cells: a few thousand rows, whatever the size of silver.
+    try (StageSqlConf few = ctx.smallData()) {
+      ctx.describe(NAME, "write growth_by_market");
+      growthRows = ctx.tables().overwrite(FileLayout.small(
+          SmallCellSuppression.apply(GrowthByMarket.withGrowth(ctx.tables().read(Tables.GROWTH_CELLS)),
+              ctx.settings().minBuyersPerCell(), SmallCellSuppression.GROWTH_MEASURES)),
+          Tables.GROWTH_BY_MARKET, "period_type");
+      ctx.describe(NAME, "write youth_consumption_channel");
+      youthRows = ctx.tables().overwrite(FileLayout.small(youth(ctx, ctx.tables().read(Tables.YOUTH_CELLS))),
+          Tables.YOUTH_CHANNEL, "period_type");
+    }
     progress.done(range);
 
     long took = System.currentTimeMillis() - start;
@@ -152,6 +149,29 @@ public final class AggregateJob implements Job {
     return List.of(
         new StageMetrics(NAME, Tables.GROWTH_BY_MARKET, rowsIn, rowsIn, 0, 0, growthCounts, took),
         new StageMetrics(NAME, Tables.YOUTH_CHANNEL, rowsIn, rowsIn, 0, 0, youthCounts, took));
+  }
+
+  /** The stored growth cells of the change's years plus the change, written once per range. */
+  private static long updateGrowthCells(JobContext ctx, FactsChange change, String yearPredicate,
+      BatchProgress.Range range) {
+    ctx.describe(NAME, "update growth cells of " + change.years());
+    Dataset<Row> growth = FactsChange.updated(ctx.tables().read(Tables.GROWTH_CELLS).where(yearPredicate),
+        GrowthByMarket.additiveMeasures(change.sided(), FactsChange.SIDE),
+        GrowthByMarket.KEYS, GrowthByMarket.ADDITIVE);
+    // Stored cells plus a change: applied once per range, even when a run interrupted after it retries.
+    return ctx.tables().replaceWhereOnce(FileLayout.small(GrowthByMarket.cellsOf(growth)),
+        Tables.GROWTH_CELLS, yearPredicate, "tradelake-aggregate-growth-cells", range.to(), "period_year");
+  }
+
+  /** The stored youth cells of the change's years plus the change, written once per range. */
+  private static long updateYouthCells(JobContext ctx, FactsChange change, String yearPredicate,
+      BatchProgress.Range range) {
+    ctx.describe(NAME, "update youth cells of " + change.years());
+    Dataset<Row> young = FactsChange.updated(ctx.tables().read(Tables.YOUTH_CELLS).where(yearPredicate),
+        YouthConsumptionChannel.cells(change.sided(), ctx.settings().youth(), FactsChange.SIDE),
+        YouthConsumptionChannel.KEYS, YouthConsumptionChannel.ADDITIVE);
+    return ctx.tables().replaceWhereOnce(FileLayout.small(young), Tables.YOUTH_CELLS, yearPredicate,
+        "tradelake-aggregate-youth-cells", range.to(), "period_year");
   }
 
   private static Dataset<Row> youth(JobContext ctx, Dataset<Row> cells) {

@@ -15,6 +15,7 @@ import io.tradelake.config.SourceLayout;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.BatchProgress;
 import io.tradelake.table.FileLayout;
 import io.tradelake.table.Tables;
@@ -80,47 +81,56 @@ public final class CleanJob implements Job {
         ? ctx.tables().read(Tables.SILVER).where(col("ingest_batch").leq(range.from()))
             .select(col("event_id").as("known_event_id"), col("content_hash").as("known_content_hash"))
         : null;
-    if (known != null && rowsIn <= JobContext.SMALL_BATCH_ROWS) {
+    boolean small = rowsIn <= JobContext.SMALL_BATCH_ROWS;
+    if (known != null && small) {
       // A small batch (a day) broadcasts its own ids to pick silver's matching ones, so silver is scanned
       // but not shuffled: what is joined with the batch is then a handful of rows, not all of history.
+      ctx.describe(NAME, "look up new event ids in silver");
       known = known.join(broadcast(fresh.select(EventTyper.blankToNull(col("event_id")).as("fresh_event_id"))),
-          col("known_event_id").equalTo(col("fresh_event_id")), "left_semi");
+          col("known_event_id").equalTo(col("fresh_event_id")), "left_semi").persist(StorageLevel.MEMORY_AND_DISK());
+      LOG.info("clean: {} new events have ids silver already holds", known.count());
     }
 
     LocalDate runDate = ctx.startedAt().atZone(ZoneOffset.UTC).toLocalDate();
-    Dataset<Row> labeled = forWrites(label(fresh, s, dailyRates, currencies, countries, runDate, known), ctx.runId(),
-        new Pseudonymizer(s.pseudonymKey())).persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      ctx.describe(NAME, "count outcomes by rule");
-      Map<String, Long> ruleCounts = new TreeMap<>();
-      Map<Integer, Long> yearCounts = new TreeMap<>();
-      long duplicates = 0;
-      for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year")).count()
-          .collectAsList()) {
-        switch (r.getString(0)) {
-          case DUPLICATE -> duplicates += r.getLong(3);
-          case QUARANTINED -> ruleCounts.merge(r.getString(1), r.getLong(3), Long::sum);
-          default -> yearCounts.merge(r.isNullAt(2) ? null : r.getInt(2), r.getLong(3), Long::sum);
+    // From here a small batch is its own few rows (and the known ones): no generated code for them.
+    try (StageSqlConf few = ctx.smallData(small)) {
+      Dataset<Row> labeled = forWrites(label(fresh, s, dailyRates, currencies, countries, runDate, known), ctx.runId(),
+          new Pseudonymizer(s.pseudonymKey())).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        ctx.describe(NAME, "count outcomes by rule");
+        Map<String, Long> ruleCounts = new TreeMap<>();
+        Map<Integer, Long> yearCounts = new TreeMap<>();
+        long duplicates = 0;
+        for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year")).count()
+            .collectAsList()) {
+          switch (r.getString(0)) {
+            case DUPLICATE -> duplicates += r.getLong(3);
+            case QUARANTINED -> ruleCounts.merge(r.getString(1), r.getLong(3), Long::sum);
+            default -> yearCounts.merge(r.isNullAt(2) ? null : r.getInt(2), r.getLong(3), Long::sum);
+          }
+        }
+        long good = yearCounts.values().stream().mapToLong(Long::longValue).sum();
+        long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
+        // Each year's (each rule's) rows in tasks of their own: files compaction would not rewrite.
+        ctx.describe(NAME, "write silver");
+        Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))
+            .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE, "event_id");
+        expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, "tradelake-clean-silver", range.to(),
+            "event_year"), good, Tables.SILVER);
+        ctx.describe(NAME, "write quarantine");
+        Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(QUARANTINED))
+            .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, "source_file", "line_number");
+        expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
+            range.to(), "rule"), quarantined, Tables.QUARANTINE);
+        progress.done(range);
+        return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
+            System.currentTimeMillis() - start));
+      } finally {
+        labeled.unpersist();
+        if (known != null) {
+          known.unpersist();
         }
       }
-      long good = yearCounts.values().stream().mapToLong(Long::longValue).sum();
-      long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
-      // Each year's (each rule's) rows in tasks of their own: files compaction would not rewrite.
-      ctx.describe(NAME, "write silver");
-      Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))
-          .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE, "event_id");
-      expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, "tradelake-clean-silver", range.to(),
-          "event_year"), good, Tables.SILVER);
-      ctx.describe(NAME, "write quarantine");
-      Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(QUARANTINED))
-          .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, "source_file", "line_number");
-      expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
-          range.to(), "rule"), quarantined, Tables.QUARANTINE);
-      progress.done(range);
-      return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
-          System.currentTimeMillis() - start));
-    } finally {
-      labeled.unpersist();
     }
   }
 

@@ -42,10 +42,18 @@ public record Settings(
     Map<String, Map<String, String>> stageSpark,
     Catalog catalog) {
 
-  /** The stages that may carry Spark SQL settings of their own ({@code <stage>.spark { … }}). */
-  private static final List<String> STAGES = List.of("ingest", "clean", "aggregate", "model");
+  /**
+   * Spark SQL settings for work on a few thousand rows ({@code small-data.spark}): a small batch once its keys
+   * are looked up, and the gold tables computed from their cells. Applied on top of the stage's own.
+   */
+  public static final String SMALL_DATA = "small-data";
+  /** What may carry Spark SQL settings of its own ({@code <scope>.spark { … }}): the stages, and small data. */
+  private static final List<String> SPARK_SCOPES = List.of("ingest", "clean", "aggregate", "model", SMALL_DATA);
 
-  /** The Spark SQL settings {@code stage} runs with, on top of the session's ({@code <stage>.spark}). */
+  /**
+   * The Spark SQL settings {@code stage} runs with, on top of the session's ({@code <stage>.spark}); also those of
+   * {@link #SMALL_DATA}.
+   */
   public Map<String, String> sparkFor(String stage) {
     return stageSpark.getOrDefault(stage, Map.of());
   }
@@ -394,7 +402,7 @@ public record Settings(
 
   private static Map<String, Map<String, String>> stageSparkConf(Config c) {
     Map<String, Map<String, String>> byStage = new TreeMap<>();
-    for (String stage : STAGES) {
+    for (String stage : SPARK_SCOPES) {
       if (c.hasPath(stage + ".spark")) {
         Map<String, String> conf = sparkConf(c, stage + ".spark");
         conf.keySet().stream().filter(k -> !k.startsWith("spark.sql.")).findFirst().ifPresent(k -> {

@@ -9,6 +9,7 @@ import io.tradelake.runtime.CrashPoints;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.Tables;
 import java.sql.Timestamp;
 import java.util.ArrayList;
@@ -91,6 +92,15 @@ public final class IngestJob implements Job {
    * most once however often it is retried.
    */
   private BatchResult ingestBatch(JobContext ctx, long batch, List<RawFile> files, List<RawFile> changed,
+      boolean log) {
+    // A day's files are a few thousand lines: read, parsed and written without generated code.
+    try (StageSqlConf few = ctx.smallData(
+        files.stream().mapToLong(RawFile::size).sum() <= JobContext.SMALL_BATCH_RAW_BYTES)) {
+      return ingestFiles(ctx, batch, files, changed, log);
+    }
+  }
+
+  private BatchResult ingestFiles(JobContext ctx, long batch, List<RawFile> files, List<RawFile> changed,
       boolean log) {
     Map<String, SourceLayout> layouts = ctx.settings().layouts();
     ctx.describe(NAME, "check gzip files of batch " + batch);

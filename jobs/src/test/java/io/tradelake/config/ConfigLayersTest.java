@@ -37,6 +37,7 @@ class ConfigLayersTest {
     Settings local = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of(), Optional.of(Path.of("../conf"))));
     assertThat(local.sparkFor("aggregate")).containsEntry("spark.sql.shuffle.partitions", "64");
     assertThat(local.sparkFor("clean")).isEmpty();
+    assertThat(local.sparkFor(Settings.SMALL_DATA)).containsEntry("spark.sql.codegen.wholeStage", "false");
     Settings flagged = Settings.from(ConfigLoader.load("local", Optional.empty(),
         List.of("clean.spark.\"spark.sql.shuffle.partitions\"=8"), Optional.of(Path.of("../conf"))));
     assertThat(flagged.sparkFor("clean")).containsExactly(java.util.Map.entry("spark.sql.shuffle.partitions", "8"));
@@ -44,6 +45,9 @@ class ConfigLayersTest {
         List.of("model.spark.\"spark.executor.memory\"=2g"), Optional.of(Path.of("../conf")))))
         .isInstanceOf(SettingsException.class).hasMessageContaining("model.spark.spark.executor.memory")
         .hasMessageContaining("only Spark SQL settings");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("local", Optional.empty(),
+        List.of("small-data.spark.\"spark.driver.memory\"=2g"), Optional.of(Path.of("../conf")))))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("small-data.spark.spark.driver.memory");
   }
 
   @Test
