@@ -93,15 +93,15 @@ public final class IngestJob implements Job {
    */
   private BatchResult ingestBatch(JobContext ctx, long batch, List<RawFile> files, List<RawFile> changed,
       boolean log) {
+    long rawBytes = files.stream().mapToLong(RawFile::size).sum();
     // A day's files are a few thousand lines: read, parsed and written without generated code.
-    try (StageSqlConf few = ctx.smallData(
-        files.stream().mapToLong(RawFile::size).sum() <= JobContext.SMALL_BATCH_RAW_BYTES)) {
-      return ingestFiles(ctx, batch, files, changed, log);
+    try (StageSqlConf few = ctx.smallData(rawBytes <= JobContext.SMALL_BATCH_RAW_BYTES)) {
+      return ingestFiles(ctx, batch, files, rawBytes, changed, log);
     }
   }
 
-  private BatchResult ingestFiles(JobContext ctx, long batch, List<RawFile> files, List<RawFile> changed,
-      boolean log) {
+  private BatchResult ingestFiles(JobContext ctx, long batch, List<RawFile> files, long rawBytes,
+      List<RawFile> changed, boolean log) {
     Map<String, SourceLayout> layouts = ctx.settings().layouts();
     ctx.describe(NAME, "check gzip files of batch " + batch);
     Map<String, String> damaged = GzipIntegrity.damaged(ctx.spark(), files.stream().map(RawFile::path).toList());
@@ -147,7 +147,6 @@ public final class IngestJob implements Job {
       parts.add(FileFindings.rows(ctx.spark(), findings));
     }
     long lines = linesByFile.values().stream().mapToLong(Long::longValue).sum();
-    long rawBytes = files.stream().mapToLong(RawFile::size).sum();
     if (log) {
       ctx.describe(NAME, "log batch " + batch);
       IngestLog.record(ctx, batch, files, linesByFile, damaged, changed);
