@@ -111,17 +111,17 @@ public final class CleanJob implements Job {
         }
         long good = yearCounts.values().stream().mapToLong(Long::longValue).sum();
         long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
+        ctx.describe(NAME, "write quarantine");
+        Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(QUARANTINED))
+            .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, "source_file", "line_number");
+        expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
+            range.to(), "rule"), quarantined, Tables.QUARANTINE);
         // Each year's (each rule's) rows in tasks of their own: files compaction would not rewrite.
         ctx.describe(NAME, "write silver");
         Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))
             .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE, "event_id");
         expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, "tradelake-clean-silver", range.to(),
             "event_year"), good, Tables.SILVER);
-        ctx.describe(NAME, "write quarantine");
-        Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(QUARANTINED))
-            .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, "source_file", "line_number");
-        expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
-            range.to(), "rule"), quarantined, Tables.QUARANTINE);
         progress.done(range);
         return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
             System.currentTimeMillis() - start));
