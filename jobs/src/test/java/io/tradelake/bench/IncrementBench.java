@@ -77,7 +77,8 @@ public final class IncrementBench {
     }
   }
 
-  private static void copy(Path from, Path to) throws IOException {
+  /** Copies a warehouse folder (files and folders, no links to follow). */
+  static void copy(Path from, Path to) throws IOException {
     try (Stream<Path> all = Files.walk(from)) {
       for (Path p : all.toList()) {
         Path target = to.resolve(from.relativize(p).toString());
