@@ -162,7 +162,7 @@ public final class IngestJob implements Job {
             smallFileBytes(ctx));
         LOG.info("ingest: batch {} written as at most {} files", batch, outputFiles);
         bronze = bronze.coalesce(outputFiles);
-        rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, "tradelake-ingest", batch);
+        rowsOut = ctx.tables().appendOnce(bronze, Tables.BRONZE, IngestLog.APP_ID, batch);
       }
     } finally {
       cached.forEach(d -> d.unpersist(true));

@@ -44,6 +44,9 @@ public final class IngestLog {
   /** ingest_log.outcome: the file changed after an earlier batch read it; only a finding went to bronze. */
   public static final String CHANGED = "changed";
 
+  /** The Delta transaction id a batch is appended to bronze under (its version: the batch number). */
+  public static final String APP_ID = "tradelake-ingest";
+
   private IngestLog() {}
 
   public static Plan plan(JobContext ctx, List<RawFile> listed) {
@@ -91,9 +94,16 @@ public final class IngestLog {
   }
 
   private static boolean batchInBronze(JobContext ctx, long batch) {
-    // Delta skips files by the batch column's min/max statistics: this reads almost nothing.
-    return ctx.tables().exists(Tables.BRONZE)
-        && !ctx.tables().read(Tables.BRONZE).where(col("ingest_batch").equalTo(batch)).limit(1).isEmpty();
+    if (!ctx.tables().exists(Tables.BRONZE)) {
+      return false;
+    }
+    // A batch is appended under Delta transaction (APP_ID, batch): the snapshot says so without a Spark job.
+    if (ctx.tables().transactionVersion(Tables.BRONZE, APP_ID) >= batch) {
+      return true;
+    }
+    // Otherwise (never landed, or the transaction expired) the rows tell. Delta skips files by the batch
+    // column's min/max statistics: this reads almost nothing.
+    return !ctx.tables().read(Tables.BRONZE).where(col("ingest_batch").equalTo(batch)).limit(1).isEmpty();
   }
 
   /** Logs a batch's files before its lines are written to bronze: the intent a rerun completes. */

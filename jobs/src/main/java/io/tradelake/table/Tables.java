@@ -198,6 +198,15 @@ public final class Tables {
     return DeltaLog.forTable(spark, path(table)).update(false, Option.empty(), Option.empty());
   }
 
+  /**
+   * The last version written under the Delta transaction {@code appId} ({@link #appendOnce}, {@link
+   * #replaceWhereOnce}), from the snapshot's transactions: no Spark job. -1 when there is none (or it expired
+   * under {@code delta.setTransactionRetentionDuration}).
+   */
+  public long transactionVersion(String table, String appId) {
+    return snapshot(table).transactions().get(appId).map(v -> ((Number) v).longValue()).getOrElse(() -> -1L);
+  }
+
   private long latestVersion(String table) {
     return snapshot(table).version();
   }

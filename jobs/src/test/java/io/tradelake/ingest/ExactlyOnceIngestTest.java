@@ -79,10 +79,34 @@ class ExactlyOnceIngestTest {
   }
 
   @Test
+  void aLaterBatchLoggedButNeverWrittenIsCompletedWhenBronzeHoldsTheOneBefore(SparkSession spark,
+      @TempDir Path dir) throws Exception {
+    Path input = dir.resolve("in");
+    JobContext ctx = context(spark, input, dir.resolve("wh"));
+    day(input, "2019-03-01", line("a"));
+    new IngestJob().run(ctx);
+    // Bronze's transaction says batch 1 landed; batch 2 is logged, then the run dies before bronze.
+    day(input, "2019-03-02", line("b"), line("c"));
+    List<RawFile> day2 = LandingArea.list(input.toString(), List.of("shopline-csv"),
+        spark.sparkContext().hadoopConfiguration()).files().stream().filter(f -> f.path().contains("03-02")).toList();
+    IngestLog.record(ctx, 2, day2, Map.of(day2.get(0).path(), 3L), Map.of(), List.of());
+    assertThat(ctx.tables().transactionVersion(Tables.BRONZE, IngestLog.APP_ID)).isEqualTo(1);
+
+    StageMetrics rerun = new IngestJob().run(ctx).get(0);
+    assertThat(rerun.rowsOut()).isEqualTo(3);
+    assertThat(Rows.sorted(ctx.tables().read(Tables.BRONZE).groupBy("ingest_batch").count()))
+        .containsExactly("1|2", "2|3");
+    assertThat(ctx.tables().transactionVersion(Tables.BRONZE, IngestLog.APP_ID)).isEqualTo(2);
+    assertThat(new IngestJob().run(ctx).get(0).rowsIn()).isZero();
+  }
+
+  @Test
   void aRetriedAppendWithTheSameTransactionIsSkipped(SparkSession spark, @TempDir Path dir) {
     Tables tables = Tables.at(dir.toString(), spark);
     var rows = Rows.strings(spark, "x", Rows.row("1"), Rows.row("2"));
     assertThat(tables.appendOnce(rows, "t", "app", 7)).isEqualTo(2);
+    assertThat(tables.transactionVersion("t", "app")).isEqualTo(7);
+    assertThat(tables.transactionVersion("t", "another-app")).isEqualTo(-1);
     assertThat(tables.appendOnce(rows, "t", "app", 7)).isZero();
     assertThat(tables.appendOnce(rows, "t", "app", 8)).isEqualTo(2);
     assertThat(tables.read("t").count()).isEqualTo(4);
