@@ -186,12 +186,12 @@ public final class IngestJob implements Job {
    */
   static int outputFiles(long rawBytes, int cores, long smallFileBytes) {
     long bySize = (rawBytes + RAW_BYTES_PER_FILE - 1) / RAW_BYTES_PER_FILE;
-    // A file's share of raw input that lands above the threshold, with room for coalesce's uneven splits.
-    long aboveSmall = rawBytes / (RAW_BYTES_PER_PARQUET_BYTE * 3 / 2 * Math.max(1, smallFileBytes));
-    return (int) Math.max(bySize, Math.max(1, Math.min(Math.max(1, cores), aboveSmall)));
+    // Each file's raw text makes about 1.5 small-file sizes of Parquet: room for coalesce's uneven splits.
+    long rawPerFileAboveSmall = RAW_BYTES_PER_PARQUET_BYTE * Math.max(1, smallFileBytes) * 3 / 2;
+    return (int) Math.max(bySize, Math.max(1, Math.min(cores, rawBytes / rawPerFileAboveSmall)));
   }
 
-  /** Raw bytes per bronze file: bronze's Parquet is about half its raw text, so files of about 128 MB. */
+  /** Raw bytes per bronze file: about 128 MB of Parquet ({@link #RAW_BYTES_PER_PARQUET_BYTE}). */
   static final long RAW_BYTES_PER_FILE = 256L << 20;
 
   /** Raw text per byte of bronze Parquet (measured 2.1 at 1M and 2.05 at 10M events), rounded down. */
