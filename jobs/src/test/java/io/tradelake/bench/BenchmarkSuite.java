@@ -168,6 +168,7 @@ public final class BenchmarkSuite {
     f.put("full run, all stages (s)", String.format(Locale.ROOT, "%.1f", fullSeconds));
     f.put("JVM heap in use after GC, peak, full run (MB)", String.format(Locale.ROOT, "%.0f", f.peakHeapMb));
     f.put("JVM heap pools' peaks summed, full run (MB)", String.format(Locale.ROOT, "%.0f", poolPeaksMb));
+    f.put("JIT code cache, peak use, full run (MB of MB)", codeCache());
     for (Row m : metrics.where("run_id = '" + firstRun + "'").groupBy("table_name")
         .agg(org.apache.spark.sql.functions.sum("files_written"), org.apache.spark.sql.functions.sum("bytes_written"))
         .orderBy("table_name").collectAsList()) {
@@ -241,6 +242,7 @@ public final class BenchmarkSuite {
       }
     }
     f.put("one-day increment by stage (s)", byStage.toString());
+    f.put("JIT code cache, peak use, increment (MB of MB)", codeCache());
     Dirs.deleteRecursively(landing);
     Dirs.deleteRecursively(warehouse);
     return f;
@@ -361,6 +363,22 @@ public final class BenchmarkSuite {
       }
     }
     return sum / 1e6;
+  }
+
+  /**
+   * Peak use of the JIT's code cache segments (MB of their size). When a segment fills, HotSpot stops
+   * compiling and new code runs interpreted, which would slow every stage after it.
+   */
+  static String codeCache() {
+    StringBuilder b = new StringBuilder();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getName().startsWith("CodeHeap") && pool.getUsage().getMax() > 0) {
+        b.append(b.isEmpty() ? "" : " · ").append(pool.getName().replaceAll("CodeHeap '(.*)'", "$1"))
+            .append(String.format(Locale.ROOT, " %.0f of %.0f", pool.getPeakUsage().getUsed() / 1e6,
+                pool.getUsage().getMax() / 1e6));
+      }
+    }
+    return b.toString();
   }
 
   static double secs(long startNanos) {

@@ -27,6 +27,12 @@ public final class CleanBench {
 
   private CleanBench() {}
 
+  private static void timeIf(List<String> steps, String step, java.util.function.Supplier<Dataset<Row>> ds) {
+    if (steps.contains(step)) {
+      AggregateBench.time(step, ds.get());
+    }
+  }
+
   public static void main(String[] args) {
     Settings s = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of("warehouse=" + args[0])));
     SparkSession spark = SparkSessions.create(s);
@@ -48,14 +54,22 @@ public final class CleanBench {
           .transform(x -> CountryCodes.normalise(x, countries, "buyer_country", "buyer_country_iso"))
           .transform(x -> CountryCodes.normalise(x, countries, "seller_country", "seller_country_iso"));
       Function<Dataset<Row>, Dataset<Row>> channels = d -> joined.apply(d).transform(x -> ChannelMapper.map(x, s.channels()));
-      for (int i = 0; i < 2; i++) {
-        AggregateBench.time("scan", bronze);
-        AggregateBench.time("dedup", dedup.apply(bronze));
-        AggregateBench.time("typed", typed.apply(bronze));
-        AggregateBench.time("joined", joined.apply(bronze));
-        AggregateBench.time("channels", channels.apply(bronze));
+      // -Dbench.passes=1 -Dbench.steps=dedup,persisted: fewer passes and steps for large inputs.
+      int passes = Integer.getInteger("bench.passes", 2);
+      List<String> steps = List.of(System.getProperty("bench.steps",
+          "scan,dedup,typed,joined,channels,label,for writes,persisted").split(","));
+      for (int i = 0; i < passes; i++) {
+        timeIf(steps, "scan", () -> bronze);
+        timeIf(steps, "dedup", () -> dedup.apply(bronze));
+        timeIf(steps, "typed", () -> typed.apply(bronze));
+        timeIf(steps, "joined", () -> joined.apply(bronze));
+        timeIf(steps, "channels", () -> channels.apply(bronze));
         Dataset<Row> label = CleanJob.label(bronze, s, daily, currencies, countries, LocalDate.of(2025, 1, 1), null);
-        AggregateBench.time("label", label);
+        timeIf(steps, "label", () -> label);
+        timeIf(steps, "for writes", () -> CleanJob.forWrites(label, "bench", new Pseudonymizer("k")));
+        if (!steps.contains("persisted")) {
+          continue;
+        }
         Dataset<Row> kept = CleanJob.forWrites(label, "bench", new Pseudonymizer("k")).persist(StorageLevel.MEMORY_AND_DISK());
         long t = System.nanoTime();
         kept.groupBy("outcome", "quarantine_rule").count().collectAsList();
