@@ -113,13 +113,15 @@ public final class CleanJob implements Job {
         long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
         ctx.describe(NAME, "write quarantine");
         Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(QUARANTINED))
-            .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, "source_file", "line_number");
+            .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "source_file",
+            "line_number");
         expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
             range.to(), "rule"), quarantined, Tables.QUARANTINE);
-        // Each year's (each rule's) rows in tasks of their own: files compaction would not rewrite.
+        // Each year's (each rule's) rows in files compaction would not rewrite: in place, or in tasks of their own.
         ctx.describe(NAME, "write silver");
         Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))
-            .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE, "event_id");
+            .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE,
+            FileLayout.ROWS_IN_PLACE, "event_id");
         expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, "tradelake-clean-silver", range.to(),
             "event_year"), good, Tables.SILVER);
         progress.done(range);

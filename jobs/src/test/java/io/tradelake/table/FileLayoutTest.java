@@ -46,7 +46,7 @@ class FileLayoutTest {
     Map<Integer, Long> counts = new LinkedHashMap<>();
     counts.put(2019, 40L);
     counts.put(2020, 3L);
-    Dataset<Row> laidOut = FileLayout.forPartitionedWrite(years(spark), "year", counts, 10, "event_id");
+    Dataset<Row> laidOut = FileLayout.forPartitionedWrite(years(spark), "year", counts, 10, 100, "event_id");
 
     // 2019: 4 files (40 / 10), 2020: 1; the uncounted 2021 row shares the first task.
     assertThat(laidOut.rdd().getNumPartitions()).isEqualTo(5);
@@ -61,11 +61,30 @@ class FileLayoutTest {
   }
 
   @Test
+  void aValueWithABigShareOfEveryTaskStaysWhereItIs(SparkSession spark) {
+    Map<Integer, Long> counts = new LinkedHashMap<>();
+    counts.put(2019, 40L);
+    counts.put(2020, 3L);
+    // 40 rows of 2019 over 5 input tasks is 8 a task: in place; 2020 and the uncounted 2021 are moved.
+    Dataset<Row> laidOut = FileLayout.forPartitionedWrite(years(spark), "year", counts, 10, 8, "event_id");
+
+    assertThat(laidOut.rdd().getNumPartitions()).isEqualTo(6);
+    Dataset<Row> perTask = laidOut.withColumn("task", spark_partition_id()).groupBy("task")
+        .agg(countDistinct("year").as("years"), count("*").as("rows"), min("year").as("year"));
+    assertThat(Rows.sorted(perTask, "task", "years", "year"))
+        .containsExactly("0|1|2019", "1|1|2019", "2|1|2019", "3|1|2019", "4|1|2019", "5|2|2020");
+    assertThat(laidOut.count()).isEqualTo(44);
+    Dataset<Row> input = years(spark);
+    assertThat(FileLayout.forPartitionedWrite(input, "year", Map.of(2019, 40L), 10, 8, "event_id"))
+        .as("every counted value in place: the rows as they are, no shuffle").isSameAs(input);
+  }
+
+  @Test
   void aPartitionedDeltaAppendWritesOneFilePerTaskAndValue(SparkSession spark, @TempDir Path dir) {
     Map<Integer, Long> counts = Map.of(2019, 40L, 2020, 3L);
     Dataset<Row> rows = years(spark).where(col("year").leq(2020));
     String path = dir.resolve("t").toString();
-    FileLayout.forPartitionedWrite(rows, "year", counts, 20, "event_id")
+    FileLayout.forPartitionedWrite(rows, "year", counts, 20, 100, "event_id")
         .write().format("delta").partitionBy("year").save(path);
 
     Dataset<Row> files = DeltaTable.forPath(spark, path).toDF().select(col("year"),
