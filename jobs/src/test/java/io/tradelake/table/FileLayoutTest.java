@@ -41,18 +41,27 @@ class FileLayoutTest {
             when(col("id").lt(40), lit(2019)).when(col("id").lt(43), lit(2020)).otherwise(lit(2021)).as("year"));
   }
 
-  @Test
-  void eachTaskHoldsOneValueAndABigValueIsSpreadOverItsFiles(SparkSession spark) {
+  /** The counts of {@link #years}, without 2021. */
+  static Map<Integer, Long> counts() {
     Map<Integer, Long> counts = new LinkedHashMap<>();
     counts.put(2019, 40L);
     counts.put(2020, 3L);
-    Dataset<Row> laidOut = FileLayout.forPartitionedWrite(years(spark), "year", counts, 10, 100, "event_id");
+    return counts;
+  }
+
+  /** Per task of the laid-out rows: how many years, how many rows, the first year. */
+  static Dataset<Row> perTask(Dataset<Row> laidOut) {
+    return laidOut.withColumn("task", spark_partition_id()).groupBy("task")
+        .agg(countDistinct("year").as("years"), count("*").as("rows"), min("year").as("year"));
+  }
+
+  @Test
+  void eachTaskHoldsOneValueAndABigValueIsSpreadOverItsFiles(SparkSession spark) {
+    Dataset<Row> laidOut = FileLayout.forPartitionedWrite(years(spark), "year", counts(), 10, 100, "event_id");
 
     // 2019: 4 files (40 / 10), 2020: 1; the uncounted 2021 row shares the first task.
     assertThat(laidOut.rdd().getNumPartitions()).isEqualTo(5);
-    Dataset<Row> perTask = laidOut.withColumn("task", spark_partition_id()).groupBy("task")
-        .agg(countDistinct("year").as("years"), count("*").as("rows"),
-            min("year").as("year"));
+    Dataset<Row> perTask = perTask(laidOut);
     assertThat(Rows.sorted(perTask.where(col("year").equalTo(2019)), "task")).hasSize(4);
     assertThat(Rows.sorted(perTask.where(col("years").gt(1)), "task")).containsExactly("0");
     assertThat(Rows.sorted(perTask.where(col("year").equalTo(2020)), "task", "years", "rows"))
@@ -62,16 +71,11 @@ class FileLayoutTest {
 
   @Test
   void aValueWithABigShareOfEveryTaskStaysWhereItIs(SparkSession spark) {
-    Map<Integer, Long> counts = new LinkedHashMap<>();
-    counts.put(2019, 40L);
-    counts.put(2020, 3L);
     // 40 rows of 2019 over 5 input tasks is 8 a task: in place; 2020 and the uncounted 2021 are moved.
-    Dataset<Row> laidOut = FileLayout.forPartitionedWrite(years(spark), "year", counts, 10, 8, "event_id");
+    Dataset<Row> laidOut = FileLayout.forPartitionedWrite(years(spark), "year", counts(), 10, 8, "event_id");
 
     assertThat(laidOut.rdd().getNumPartitions()).isEqualTo(6);
-    Dataset<Row> perTask = laidOut.withColumn("task", spark_partition_id()).groupBy("task")
-        .agg(countDistinct("year").as("years"), count("*").as("rows"), min("year").as("year"));
-    assertThat(Rows.sorted(perTask, "task", "years", "year"))
+    assertThat(Rows.sorted(perTask(laidOut), "task", "years", "year"))
         .containsExactly("0|1|2019", "1|1|2019", "2|1|2019", "3|1|2019", "4|1|2019", "5|2|2020");
     assertThat(laidOut.count()).isEqualTo(44);
     Dataset<Row> input = years(spark);
