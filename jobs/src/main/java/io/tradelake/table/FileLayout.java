@@ -53,7 +53,8 @@ public final class FileLayout {
    * into tasks of their own, one per file: one, or as many as still hold {@code rowsPerFile} rows each, a
    * value's rows spread over its files by a hash of {@code spreadColumns}. {@code rowsByValue} holds each
    * value's row count (a value it lacks shares the first moved task, which is still correct, only one file
-   * more).
+   * more). Counting the input's tasks plans {@code rows}: give it rows that are persisted (clean's are), or
+   * whose plan has no shuffle, or adaptive execution runs the shuffles once more for the count.
    */
   public static Dataset<Row> forPartitionedWrite(Dataset<Row> rows, String partitionColumn,
       Map<?, Long> rowsByValue, long rowsPerFile, long minRowsInPlace, String... spreadColumns) {
