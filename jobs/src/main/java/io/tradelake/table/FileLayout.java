@@ -24,7 +24,7 @@ import org.apache.spark.sql.functions;
  */
 public final class FileLayout {
 
-  /** Rows per file beyond the first: about 90 MB of silver (about 100 bytes a row), above compaction's 64 MB. */
+  /** Rows per file beyond the first: about 90 MB of silver (about 100 bytes a row), far above a small file. */
   public static final long ROWS_PER_FILE = 900_000L;
 
   /** Rows per input task from which a value is written in place: about 30 MB of silver, twice a small file. */
