@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -61,14 +62,16 @@ public final class FileLayout {
     if (rowsByValue.isEmpty()) {
       return rows;
     }
-    int inputTasks = rows.rdd().getNumPartitions();
+    // Counting the input's tasks plans the rows; a batch whose biggest value could not fill even one task
+    // (a day's) is all moved, without that planning.
+    int inputTasks = Collections.max(rowsByValue.values()) >= minRowsInPlace ? rows.rdd().getNumPartitions() : 0;
     Column spread = xxhash64(Arrays.stream(spreadColumns).map(functions::col).toArray(Column[]::new));
     Column task = null;
     Column inPlace = null;
     int offset = 0;
     for (Map.Entry<?, Long> e : rowsByValue.entrySet()) {
       Column matches = col(partitionColumn).eqNullSafe(lit(e.getKey()));
-      if (e.getValue() / inputTasks >= minRowsInPlace) {
+      if (inputTasks > 0 && e.getValue() / inputTasks >= minRowsInPlace) {
         inPlace = inPlace == null ? matches : inPlace.or(matches);
         continue;
       }
