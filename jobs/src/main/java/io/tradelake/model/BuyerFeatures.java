@@ -33,6 +33,7 @@ import static org.apache.spark.sql.functions.year;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -55,6 +56,18 @@ public final class BuyerFeatures {
    * many pseudo-lines: a buyer seen on one line is not made extreme by it, one seen on many keeps its own.
    */
   static final int PRIOR_LINES = 2;
+  /**
+   * Up to this many cancel and refund events (≈ 50 MB of order ids), their orders are broadcast to the order
+   * lines rather than joined by a shuffle of every line on its order id.
+   */
+  static final long MAX_BROADCAST_FLAGGED_ORDERS = 1_000_000;
+  /**
+   * Spark SQL settings for computing the features. A buyer's orders come out of their own aggregation sorted
+   * by buyer; with these, the buyer's aggregation (and the spend by category's, after its window) is taken as
+   * they stream, instead of by a hash map that spills into a sort of every order again (its collect_set and
+   * mode keep an object per buyer). Spark makes this swap only where the rows are already in order.
+   */
+  public static final Map<String, String> SPARK_SETTINGS = Map.of("spark.sql.execution.replaceHashWithSortAgg", "true");
   private static final String ORDER = "ORDER";
   private static final String REFUND = "REFUND";
   private static final String CANCEL = "CANCEL";
@@ -73,31 +86,51 @@ public final class BuyerFeatures {
     return all;
   }
 
+  /** Features with the cancelled and refunded orders joined by a shuffle on the order id: any number of them. */
   public static Dataset<Row> from(Dataset<Row> silver, List<String> channels) {
+    return from(silver, channels, false);
+  }
+
+  /**
+   * Whether silver's cancelled and refunded orders are few enough to broadcast ({@link #from(Dataset, List,
+   * boolean)}): counted by their events, which are at least as many as the orders.
+   */
+  public static boolean fewFlaggedOrders(Dataset<Row> silver) {
+    return silver.where(col("buyer_id").isNotNull().and(col("event_type").isin(CANCEL, REFUND))).count()
+        <= MAX_BROADCAST_FLAGGED_ORDERS;
+  }
+
+  /**
+   * As {@link #from(Dataset, List)}; with {@code broadcastFlags}, the ids of cancelled and refunded orders are
+   * broadcast to the order lines, for when they are known to be few. Either way every line carries its order's
+   * flags before the one shuffle that brings a buyer's lines together, and the orders, the buyer and the spend by
+   * category are then taken where those lines are: no shuffle of orders by order id, none of them by buyer.
+   */
+  public static Dataset<Row> from(Dataset<Row> silver, List<String> channels, boolean broadcastFlags) {
     Dataset<Row> events = silver.where(col("buyer_id").isNotNull());
-    Dataset<Row> cancelled = events.where(col("event_type").equalTo(CANCEL))
-        .select(col("order_id")).distinct().withColumn("cancelled", lit(true));
-    Dataset<Row> refunded = events.where(col("event_type").equalTo(REFUND))
-        .select(col("order_id")).distinct().withColumn("refunded", lit(true));
+    Dataset<Row> cancelled = ordersWith(events, CANCEL, "cancelled", broadcastFlags);
+    Dataset<Row> refunded = ordersWith(events, REFUND, "refunded", broadcastFlags);
     // A line's unit price against the median of its category (and direction: the same category name is
     // priced differently abroad): how premium a buyer shops, whatever the categories bought.
     Dataset<Row> lines = events.where(col("event_type").equalTo(ORDER))
         .withColumn("log_unit_value", ln(col("reporting_value").divide(col("quantity")).cast("double")));
     Dataset<Row> categoryMedians = lines.groupBy("direction", "category")
         .agg(percentile_approx(col("log_unit_value"), lit(0.5), lit(1000)).as("median_log_unit_value"));
-    Dataset<Row> orders = lines
+    Dataset<Row> buyerLines = lines
         .join(broadcast(categoryMedians), new String[] {"direction", "category"}, "left")
+        .join(cancelled, new String[] {"order_id"}, "left")
+        .join(refunded, new String[] {"order_id"}, "left")
+        .withColumn("cancelled", coalesce(col("cancelled"), lit(false)))
+        .withColumn("refunded", coalesce(col("refunded"), lit(false)))
+        .repartition(col("buyer_id"));
+    Dataset<Row> orders = buyerLines
         .groupBy("buyer_id", "order_id")
         .agg(min("event_date").as("order_date"), sum("reporting_value").as("value"), count(lit(1)).as("lines"),
             sum("quantity").as("units"), sum(when(col("quantity").gt(1), 1).otherwise(0)).as("multi_unit_lines"),
             sum(col("log_unit_value").minus(col("median_log_unit_value"))).as("log_price_ratio_sum"), first("channel").as("channel"), first("direction").as("direction"),
             first("buyer_country").as("buyer_country"), first("buyer_birth_year", true).as("birth_year"),
             first("buyer_age", true).as("age"), first("cohort", true).as("cohort"),
-            first("age_band", true).as("age_band"))
-        .join(cancelled, new String[] {"order_id"}, "left")
-        .join(refunded, new String[] {"order_id"}, "left")
-        .withColumn("cancelled", coalesce(col("cancelled"), lit(false)))
-        .withColumn("refunded", coalesce(col("refunded"), lit(false)))
+            first("age_band", true).as("age_band"), max("cancelled").as("cancelled"), max("refunded").as("refunded"))
         .withColumn("festival", festival(col("order_date")));
     Dataset<Row> lastDay = silver.agg(max("event_date").as("reference_date"));
     Dataset<Row> overallMultiUnit = lines.agg(avg(when(col("quantity").gt(1), 1.0).otherwise(0.0))
@@ -144,8 +177,7 @@ public final class BuyerFeatures {
         .withColumn("relative_price", round(exp(col("log_relative_price")), 3));
 
     // Share of the buyer's kept spend by category, percent, as a map (categories are open-ended).
-    Dataset<Row> byCategory = events.where(col("event_type").equalTo(ORDER))
-        .join(cancelled, new String[] {"order_id"}, "left_anti")
+    Dataset<Row> byCategory = buyerLines.where(col("cancelled").unary_$bang())
         .groupBy("buyer_id", "category").agg(sum("reporting_value").as("v"))
         .withColumn("total", sum("v").over(org.apache.spark.sql.expressions.Window.partitionBy("buyer_id")))
         .groupBy("buyer_id")
@@ -172,6 +204,13 @@ public final class BuyerFeatures {
     Column blackFriday = date_add(next_day(make_date(year(date), lit(11), lit(21)), "THU"), 1);
     Column fromBlackFriday = datediff(date, blackFriday);
     return md.isin(618, 1111, 1212).or(fromBlackFriday.between(0, 3));
+  }
+
+  /** The distinct ids of orders with an event of {@code type}, flagged {@code flag} = true. */
+  private static Dataset<Row> ordersWith(Dataset<Row> events, String type, String flag, boolean broadcast) {
+    Dataset<Row> ids = events.where(col("event_type").equalTo(type)).select(col("order_id")).distinct()
+        .withColumn(flag, lit(true));
+    return broadcast ? broadcast(ids) : ids;
   }
 
   private static Column pct(Column condition) {

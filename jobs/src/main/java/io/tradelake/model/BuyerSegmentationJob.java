@@ -8,6 +8,7 @@ import io.tradelake.config.Settings;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
+import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.Tables;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,9 +109,14 @@ public final class BuyerSegmentationJob implements Job {
     if (!ctx.tables().exists(Tables.SILVER)) {
       throw new IllegalStateException("no silver_events table: run clean first");
     }
+    Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
+    ctx.describe(NAME, "count cancel and refund events");
+    boolean fewFlagged = BuyerFeatures.fewFlaggedOrders(silver);
     ctx.describe(NAME, "buyer features");
-    return ctx.tables().overwrite(BuyerFeatures.from(ctx.tables().read(Tables.SILVER), channels(ctx.settings())),
-        Tables.BUYER_FEATURES);
+    try (StageSqlConf sorted = StageSqlConf.apply(ctx.spark(), BuyerFeatures.SPARK_SETTINGS)) {
+      return ctx.tables().overwrite(BuyerFeatures.from(silver, channels(ctx.settings()), fewFlagged),
+          Tables.BUYER_FEATURES);
+    }
   }
 
   /** The buyers the model is for: direction, age at the last order, minimum orders. */

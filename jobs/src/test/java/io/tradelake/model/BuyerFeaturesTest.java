@@ -1,9 +1,11 @@
 package io.tradelake.model;
 
+import static io.tradelake.testing.Rows.sorted;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.tradelake.config.Settings;
+import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.testing.SparkTest;
 import java.math.BigDecimal;
 import java.util.List;
@@ -70,6 +72,36 @@ class BuyerFeaturesTest {
     Map<String, BigDecimal> byCategory = a.getJavaMap(a.fieldIndex("category_spend_pct"));
     assertThat(byCategory).containsOnlyKeys("apparel", "cosmetics");
     assertThat(byCategory.get("apparel")).isEqualByComparingTo("50.00");
+  }
+
+  /** Broadcast or joined by a shuffle, the cancelled and refunded orders give every buyer the same features. */
+  @Test
+  void fewFlaggedOrdersBroadcastGiveTheSameFeaturesAsJoinedOnes(SparkSession spark) {
+    Dataset<Row> joined = BuyerFeatures.from(silver(spark), CHANNELS, false);
+    Dataset<Row> broadcast = BuyerFeatures.from(silver(spark), CHANNELS, true);
+    // Maps cannot be compared as rows: the spend by category as its sorted entries.
+    String[] columns = java.util.Arrays.stream(joined.columns())
+        .map(c -> c.equals("category_spend_pct") ? "array_sort(map_entries(" + c + ")) AS " + c : c)
+        .toArray(String[]::new);
+    assertThat(sorted(broadcast.selectExpr(columns))).hasSize(2)
+        .containsExactlyElementsOf(sorted(joined.selectExpr(columns)));
+    assertThat(BuyerFeatures.fewFlaggedOrders(silver(spark))).isTrue(); // 2 events
+  }
+
+  /** With the flagged orders broadcast, order lines are shuffled on the buyer only: never on the order id. */
+  @Test
+  void broadcastFlagsShuffleTheLinesOnceOnTheBuyer(SparkSession spark) {
+    String plan;
+    try (StageSqlConf sorted = StageSqlConf.apply(spark, BuyerFeatures.SPARK_SETTINGS)) {
+      plan = BuyerFeatures.from(silver(spark), CHANNELS, true).queryExecution().executedPlan().toString();
+    }
+    assertThat(plan).doesNotContain("SortMergeJoin [order_id");
+    assertThat(plan.lines().filter(l -> l.contains("Exchange") && l.contains("order_id")
+        && !l.contains("hashpartitioning(order_id#"))).isEmpty();
+    assertThat(plan.lines().filter(l -> l.contains("Exchange hashpartitioning(buyer_id#"))).isNotEmpty();
+    // The buyer's aggregation streams over orders sorted by buyer: no hash map of its own.
+    assertThat(plan.lines().filter(l -> l.contains("SortAggregate(key=[buyer_id#") && !l.contains("order_id")))
+        .isNotEmpty();
   }
 
   @Test
