@@ -33,11 +33,8 @@ public final class AggregateJob implements Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
   public static final String NAME = "aggregate";
-  /**
-   * Up to this many cancels (≈ 50 MB of order ids), they are broadcast to remove their orders; the planner
-   * cannot know they are few, and would shuffle every order twice (growth cells, youth table) to join them.
-   */
-  static final long MAX_BROADCAST_CANCELS = 1_000_000;
+  /** Cancels broadcast up to this many: else every order would be shuffled twice (growth cells, youth table). */
+  static final long MAX_BROADCAST_CANCELS = SalesFacts.MAX_BROADCAST_CANCELS;
 
   @Override
   public String name() {
@@ -111,9 +108,8 @@ public final class AggregateJob implements Job {
       List<Integer> years = FactsChange.touchedYears(fresh, FactsChange.cancelledOrderLines(silver, fresh, false));
       String yearPredicate = inYears(years);
       LOG.info("aggregate: recomputing years {}", years);
-      long cancels = silver.where(col("event_type").equalTo("CANCEL")).count();
       Dataset<Row> facts = SalesFacts.from(silver.where(col("event_year").isin(years.toArray())), silver,
-          cancels <= MAX_BROADCAST_CANCELS);
+          SalesFacts.fewCancels(silver));
       ctx.describe(NAME, "replace growth cells of " + years);
       growthCells = ctx.tables().replaceWhere(FileLayout.small(GrowthByMarket.cells(facts)), Tables.GROWTH_CELLS,
           yearPredicate, "period_year");

@@ -15,6 +15,11 @@ import org.apache.spark.sql.Row;
 public final class SalesFacts {
 
   public static final String MONEY = "decimal(38,4)";
+  /**
+   * Up to this many cancel events (≈ 50 MB of order ids), the cancelled orders are broadcast to the orders:
+   * the planner cannot know they are few, and would shuffle every order line on its order id to join them.
+   */
+  public static final long MAX_BROADCAST_CANCELS = 1_000_000;
 
   private SalesFacts() {}
 
@@ -45,6 +50,11 @@ public final class SalesFacts {
     Dataset<Row> refunds = silver.where(col("event_type").equalTo("REFUND"))
         .select(common(lit(null), lit(null), lit(0), col("reporting_value")));
     return sales.unionByName(refunds);
+  }
+
+  /** Whether {@code events} hold few enough cancels to broadcast them ({@link #MAX_BROADCAST_CANCELS}). */
+  public static boolean fewCancels(Dataset<Row> events) {
+    return events.where(col("event_type").equalTo("CANCEL")).count() <= MAX_BROADCAST_CANCELS;
   }
 
   private static Column[] common(Column orderId, Column buyerId, Column gross, Column refund) {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.lit;
 
+import io.tradelake.aggregate.SalesFacts;
 import io.tradelake.config.Settings;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
@@ -47,10 +48,13 @@ public final class MarketClusteringJob implements Job {
       throw new IllegalStateException("no silver_events table: run clean first");
     }
     Settings.ClusterModel configured = ctx.settings().marketModel();
+    Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
+    ctx.describe(NAME, "count cancel events");
+    boolean fewCancels = SalesFacts.fewCancels(silver);
     ctx.describe(NAME, "market features");
     long featureRows = ctx.tables().overwrite(MarketFeatures.from(ctx.tables().read(Tables.GROWTH_BY_MARKET),
-        ctx.tables().read(Tables.SILVER), BuyerSegmentationJob.channels(ctx.settings()),
-        ctx.settings().minBuyersPerCell()), Tables.MARKET_FEATURES);
+        silver, BuyerSegmentationJob.channels(ctx.settings()), ctx.settings().minBuyersPerCell(), fewCancels),
+        Tables.MARKET_FEATURES);
     Dataset<Row> features = KSearch.inStableOrder(ctx.tables().read(Tables.MARKET_FEATURES), featureRows, "market",
             "direction")
         .persist(StorageLevel.MEMORY_AND_DISK());

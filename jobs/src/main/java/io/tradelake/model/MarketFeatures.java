@@ -58,8 +58,17 @@ public final class MarketFeatures {
    *     market: as in the gold tables (privacy.min-buyers), no small group of buyers can be singled out
    */
   public static Dataset<Row> from(Dataset<Row> growth, Dataset<Row> silver, List<String> channels, int minBuyers) {
-    return growthProfile(growth)
-        .join(channelMix(SalesFacts.from(silver), channels, minBuyers), new String[] {"market", "direction"}, "left");
+    return from(growth, silver, channels, minBuyers, false);
+  }
+
+  /**
+   * As {@link #from(Dataset, Dataset, List, int)}; with {@code broadcastCancels}, silver's cancelled orders are
+   * broadcast to its order lines ({@link SalesFacts#fewCancels}) instead of joined by a shuffle of every line.
+   */
+  public static Dataset<Row> from(Dataset<Row> growth, Dataset<Row> silver, List<String> channels, int minBuyers,
+      boolean broadcastCancels) {
+    return growthProfile(growth).join(channelMix(SalesFacts.from(silver, silver, broadcastCancels), channels,
+        minBuyers), new String[] {"market", "direction"}, "left");
   }
 
   /** growth_by_market halves → the growth profile per market and direction. */

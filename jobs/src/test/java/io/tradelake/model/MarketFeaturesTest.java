@@ -12,6 +12,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Market features on tiny inline growth_by_market and silver rows. */
 @SparkTest
@@ -62,9 +64,11 @@ class MarketFeaturesTest {
         """);
   }
 
-  @Test
-  void eachMarketCarriesItsChannelMixBesideItsGrowthProfile(SparkSession spark) {
-    Dataset<Row> features = MarketFeatures.from(growth(spark), silver(spark), CHANNELS, 2);
+  /** The same with the cancelled orders joined by a shuffle or broadcast (when they are few). */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void eachMarketCarriesItsChannelMixBesideItsGrowthProfile(boolean broadcastCancels, SparkSession spark) {
+    Dataset<Row> features = MarketFeatures.from(growth(spark), silver(spark), CHANNELS, 2, broadcastCancels);
     // JP imports: 1,000 of orders not cancelled (o5 is), of which social 300 (two buyers), platforms 650 (two
     // buyers), brand sites 50 (one buyer: fewer than 2, so not shown), duty-free nothing. The refund of o1
     // does not lower its channel's gross value.
@@ -73,6 +77,7 @@ class MarketFeaturesTest {
         .containsExactly(
             "JP|IMPORT|1000.00|30.0|65.0|null|0.0",
             "US|EXPORT|100.00|100.0|0.0|0.0|0.0");
+    assertThat(io.tradelake.aggregate.SalesFacts.fewCancels(silver(spark))).isTrue();
   }
 
   @Test
