@@ -31,6 +31,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
+import io.tradelake.aggregate.SalesFacts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,17 +58,18 @@ public final class BuyerFeatures {
    */
   static final int PRIOR_LINES = 2;
   /**
-   * Up to this many cancel and refund events (≈ 50 MB of order ids), their orders are broadcast to the order
-   * lines rather than joined by a shuffle of every line on its order id.
+   * Up to this many cancel and refund events, their orders are broadcast to the order lines rather than joined
+   * by a shuffle of every line on its order id: the budget the gold tables' cancels have.
    */
-  static final long MAX_BROADCAST_FLAGGED_ORDERS = 1_000_000;
+  static final long MAX_BROADCAST_FLAGGED_ORDERS = SalesFacts.MAX_BROADCAST_CANCELS;
   /**
    * Spark SQL settings for computing the features. A buyer's orders come out of their own aggregation sorted
    * by buyer; with these, the buyer's aggregation (and the spend by category's, after its window) is taken as
    * they stream, instead of by a hash map that spills into a sort of every order again (its collect_set and
    * mode keep an object per buyer). Spark makes this swap only where the rows are already in order.
    */
-  public static final Map<String, String> SPARK_SETTINGS = Map.of("spark.sql.execution.replaceHashWithSortAgg", "true");
+  public static final Map<String, String> SPARK_SETTINGS =
+      Map.of("spark.sql.execution.replaceHashWithSortAgg", "true");
   private static final String ORDER = "ORDER";
   private static final String REFUND = "REFUND";
   private static final String CANCEL = "CANCEL";
@@ -127,7 +129,8 @@ public final class BuyerFeatures {
         .groupBy("buyer_id", "order_id")
         .agg(min("event_date").as("order_date"), sum("reporting_value").as("value"), count(lit(1)).as("lines"),
             sum("quantity").as("units"), sum(when(col("quantity").gt(1), 1).otherwise(0)).as("multi_unit_lines"),
-            sum(col("log_unit_value").minus(col("median_log_unit_value"))).as("log_price_ratio_sum"), first("channel").as("channel"), first("direction").as("direction"),
+            sum(col("log_unit_value").minus(col("median_log_unit_value"))).as("log_price_ratio_sum"),
+            first("channel").as("channel"), first("direction").as("direction"),
             first("buyer_country").as("buyer_country"), first("buyer_birth_year", true).as("birth_year"),
             first("buyer_age", true).as("age"), first("cohort", true).as("cohort"),
             first("age_band", true).as("age_band"), max("cancelled").as("cancelled"), max("refunded").as("refunded"))
