@@ -33,8 +33,6 @@ public final class AggregateJob implements Job {
 
   private static final Logger LOG = LoggerFactory.getLogger(AggregateJob.class);
   public static final String NAME = "aggregate";
-  /** Cancels broadcast up to this many: else every order would be shuffled twice (growth cells, youth table). */
-  static final long MAX_BROADCAST_CANCELS = SalesFacts.MAX_BROADCAST_CANCELS;
 
   @Override
   public String name() {
@@ -77,8 +75,9 @@ public final class AggregateJob implements Job {
     long youthCells;
     if (full) {
       LOG.info("aggregate: full build from all silver events");
+      // The cancels are counted already: broadcast when few, else every order is shuffled twice (both tables).
       Dataset<Row> facts = SalesFacts.from(silver, silver,
-          byType.getOrDefault("events_cancel", 0L) <= MAX_BROADCAST_CANCELS);
+          byType.getOrDefault("events_cancel", 0L) <= SalesFacts.MAX_BROADCAST_CANCELS);
       ctx.describe(NAME, "write growth cells (all years)");
       growthCells = ctx.tables().overwrite(FileLayout.small(GrowthByMarket.cells(facts)), Tables.GROWTH_CELLS,
           "period_year");

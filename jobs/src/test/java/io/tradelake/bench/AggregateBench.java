@@ -49,7 +49,7 @@ public final class AggregateBench {
     // As the aggregate stage runs: its own Spark settings (shuffle partitions) on top of the session's.
     try (var stage = StageSqlConf.apply(spark, settings.sparkFor("aggregate"))) {
       Dataset<Row> silver = spark.read().format("delta").load(args[0] + "/silver_events");
-      // Cancels broadcast, as the stage does below AggregateJob.MAX_BROADCAST_CANCELS (the suite's data has fewer).
+      // Cancels broadcast, as the stage does below SalesFacts.MAX_BROADCAST_CANCELS (the suite's data has fewer).
       Dataset<Row> facts = SalesFacts.from(silver, silver, true);
       if (!Boolean.getBoolean("aggbench.fromDelta")) {
         silver = silver.persist(StorageLevel.MEMORY_AND_DISK());
