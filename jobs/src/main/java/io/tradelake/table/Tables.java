@@ -1,9 +1,11 @@
 package io.tradelake.table;
 
 import io.delta.tables.DeltaTable;
+import io.tradelake.runtime.StageSqlConf;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
@@ -57,6 +59,18 @@ public final class Tables {
   static final Map<String, String> STATS_COLUMNS = Map.of(
       BRONZE, "ingest_batch,ingested_at,layout,source_file,source_day,line_number,line_kind",
       SILVER, "ingest_batch,event_date,event_time,source_file,line_number");
+
+  /**
+   * The ledgers: small tables each run appends a file or two to (files ingested, batches cleaned and
+   * aggregated, run metrics, model runs). Delta's auto compaction rewrites a table's small files after every
+   * commit that adds one to a table holding two, which for a ledger is every append: an OPTIMIZE commit and
+   * its Spark job each time, seven in a daily run, a second or more each in a new JVM. A ledger is written
+   * without it and compacted by {@link #compactLedgerIfMany} once it holds {@link #LEDGER_MAX_FILES} files.
+   */
+  static final Set<String> LEDGERS = Set.of(INGEST_LOG, CLEAN_LOG, AGGREGATE_LOG, RUN_METRICS, MODEL_RUNS);
+  /** Files a ledger may hold before it is compacted into one: reading ten small files costs next to nothing. */
+  static final int LEDGER_MAX_FILES = 10;
+  static final String AUTO_COMPACT = "spark.databricks.delta.autoCompact.enabled";
 
   /** Files and bytes a stage's commits added to a table, from Delta's operation metrics. */
   public record Written(long files, long bytes) {
@@ -119,23 +133,20 @@ public final class Tables {
   /** Replaces the table's content (and schema) in one Delta commit; returns the rows written. */
   public long overwrite(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);
-    delta(docs.annotate(table, rows), table).mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-        .partitionBy(partitionBy).save(path(table));
-    return recordCommits(table, before);
+    return save(delta(docs.annotate(table, rows), table).mode(SaveMode.Overwrite).option("overwriteSchema", "true")
+        .partitionBy(partitionBy), table, before);
   }
 
   /** Appends in one Delta commit; returns the rows written. */
   public long append(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);
-    delta(rows, table).mode(SaveMode.Append).partitionBy(partitionBy).save(path(table));
-    return recordCommits(table, before);
+    return save(delta(rows, table).mode(SaveMode.Append).partitionBy(partitionBy), table, before);
   }
 
   /** Appends in one Delta commit, adding the rows' new columns to the table's schema; returns the rows written. */
   public long appendMergingSchema(Dataset<Row> rows, String table) {
     long before = versionOrMinusOne(table);
-    delta(rows, table).mode(SaveMode.Append).option("mergeSchema", "true").save(path(table));
-    return recordCommits(table, before);
+    return save(delta(rows, table).mode(SaveMode.Append).option("mergeSchema", "true"), table, before);
   }
 
   /**
@@ -144,9 +155,8 @@ public final class Tables {
    */
   public long appendOnce(Dataset<Row> rows, String table, String appId, long version, String... partitionBy) {
     long before = versionOrMinusOne(table);
-    delta(rows, table).mode(SaveMode.Append).partitionBy(partitionBy)
-        .option("txnAppId", appId).option("txnVersion", version).save(path(table));
-    return recordCommits(table, before);
+    return save(delta(rows, table).mode(SaveMode.Append).partitionBy(partitionBy)
+        .option("txnAppId", appId).option("txnVersion", version), table, before);
   }
 
   /**
@@ -158,8 +168,7 @@ public final class Tables {
       return overwrite(rows, table, partitionBy);
     }
     long before = versionOrMinusOne(table);
-    delta(rows, table).mode(SaveMode.Overwrite).option("replaceWhere", predicate).save(path(table));
-    return recordCommits(table, before);
+    return save(delta(rows, table).mode(SaveMode.Overwrite).option("replaceWhere", predicate), table, before);
   }
 
   /**
@@ -172,8 +181,36 @@ public final class Tables {
     long before = versionOrMinusOne(table);
     DataFrameWriter<Row> writer = delta(rows, table).mode(SaveMode.Overwrite).option("replaceWhere", predicate)
         .option("txnAppId", appId).option("txnVersion", version);
-    writer.partitionBy(partitionBy).save(path(table));
-    return recordCommits(table, before);
+    return save(writer.partitionBy(partitionBy), table, before);
+  }
+
+  /** Writes one commit and records what it added; a ledger is written without auto compaction (above). */
+  private long save(DataFrameWriter<Row> writer, String table, long before) {
+    if (!LEDGERS.contains(table) || !Boolean.parseBoolean(spark.conf().get(AUTO_COMPACT, "false"))) {
+      writer.save(path(table));
+      return recordCommits(table, before);
+    }
+    try (StageSqlConf noAutoCompaction = StageSqlConf.apply(spark, Map.of(AUTO_COMPACT, "false"))) {
+      writer.save(path(table));
+    }
+    long rows = recordCommits(table, before);
+    compactLedgerIfMany(table);
+    return rows;
+  }
+
+  /**
+   * Compacts a ledger into one file once it holds {@link #LEDGER_MAX_FILES}: its file count is in the
+   * snapshot's checksum, so the check needs no Spark job. Returns whether it compacted.
+   */
+  boolean compactLedgerIfMany(String table) {
+    Snapshot snapshot = snapshot(table);
+    Option<Object> known = snapshot.numOfFilesIfKnown();
+    long files = known.isDefined() ? ((Number) known.get()).longValue() : snapshot.numOfFiles();
+    if (files < LEDGER_MAX_FILES) {
+      return false;
+    }
+    DeltaTable.forPath(spark, path(table)).optimize().executeCompaction();
+    return true;
   }
 
   private static DataFrameWriter<Row> delta(Dataset<Row> rows, String table) {

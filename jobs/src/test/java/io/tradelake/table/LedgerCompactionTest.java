@@ -1,0 +1,82 @@
+package io.tradelake.table;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.delta.tables.DeltaTable;
+import io.tradelake.testing.SparkTest;
+import java.nio.file.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.stats.AutoCompactPartitionStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With auto compaction on (as reference.conf has it), a ledger is compacted once it holds {@link
+ * Tables#LEDGER_MAX_FILES} files, not after every append; other tables keep Delta's auto compaction.
+ */
+@SparkTest
+class LedgerCompactionTest {
+
+  static long files(SparkSession spark, Tables tables, String table) {
+    return DeltaTable.forPath(spark, tables.path(table)).detail().select("numFiles").first().getLong(0);
+  }
+
+  static long optimizeCommits(SparkSession spark, Tables tables, String table) {
+    return DeltaTable.forPath(spark, tables.path(table)).history().where("operation = 'OPTIMIZE'").count();
+  }
+
+  @Test
+  void aLedgerIsCompactedOnceItHoldsTenFilesAndOtherTablesAfterEachAppend(SparkSession spark, @TempDir Path dir) {
+    Tables tables = Tables.at(dir.toString(), spark);
+    String before = spark.conf().get(Tables.AUTO_COMPACT, "false");
+    spark.conf().set(Tables.AUTO_COMPACT, "true");
+    try {
+      for (int i = 1; i <= 2; i++) {
+        tables.append(batch(spark, i), Tables.CLEAN_LOG);
+        tables.append(batch(spark, i), Tables.GROWTH_CELLS);
+      }
+      // Delta keeps its auto compaction's state per JVM, and compacts a table's small files on a JVM's first
+      // write to it: what every daily run (a new JVM) does. Its state cleared, this JVM is such a new one.
+      AutoCompactPartitionStats.instance(spark).resetTestOnly();
+      tables.append(batch(spark, 3), Tables.GROWTH_CELLS);
+      assertThat(files(spark, tables, Tables.GROWTH_CELLS)).isEqualTo(1);
+      assertThat(optimizeCommits(spark, tables, Tables.GROWTH_CELLS)).isEqualTo(1);
+      for (int i = 3; i < Tables.LEDGER_MAX_FILES; i++) {
+        tables.append(batch(spark, i), Tables.CLEAN_LOG);
+      }
+      assertThat(files(spark, tables, Tables.CLEAN_LOG)).isEqualTo(Tables.LEDGER_MAX_FILES - 1);
+      assertThat(optimizeCommits(spark, tables, Tables.CLEAN_LOG)).isZero();
+      assertThat(spark.conf().get(Tables.AUTO_COMPACT)).isEqualTo("true");
+
+      tables.append(batch(spark, Tables.LEDGER_MAX_FILES), Tables.CLEAN_LOG);
+      assertThat(files(spark, tables, Tables.CLEAN_LOG)).isEqualTo(1);
+      assertThat(optimizeCommits(spark, tables, Tables.CLEAN_LOG)).isEqualTo(1);
+      // Compaction moves rows: every batch is still there, once.
+      assertThat(tables.read(Tables.CLEAN_LOG).distinct().count()).isEqualTo(Tables.LEDGER_MAX_FILES);
+      assertThat(tables.read(Tables.CLEAN_LOG).count()).isEqualTo(Tables.LEDGER_MAX_FILES);
+    } finally {
+      spark.conf().set(Tables.AUTO_COMPACT, before);
+    }
+  }
+
+  static Dataset<Row> batch(SparkSession spark, long n) {
+    return spark.range(n, n + 1, 1, 1).toDF("batch");
+  }
+
+  @Test
+  void withAutoCompactionOffALedgerIsNotCompacted(SparkSession spark, @TempDir Path dir) {
+    Tables tables = Tables.at(dir.toString(), spark);
+    String before = spark.conf().get(Tables.AUTO_COMPACT, "false");
+    spark.conf().set(Tables.AUTO_COMPACT, "false");
+    try {
+      for (int i = 0; i < Tables.LEDGER_MAX_FILES + 1; i++) {
+        tables.append(batch(spark, i), Tables.RUN_METRICS);
+      }
+      assertThat(files(spark, tables, Tables.RUN_METRICS)).isEqualTo(Tables.LEDGER_MAX_FILES + 1);
+    } finally {
+      spark.conf().set(Tables.AUTO_COMPACT, before);
+    }
+  }
+}
