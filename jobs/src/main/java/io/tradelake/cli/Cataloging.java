@@ -3,6 +3,7 @@ package io.tradelake.cli;
 import io.tradelake.config.Settings;
 import io.tradelake.runtime.SparkSessions;
 import io.tradelake.table.CatalogRegistry;
+import io.tradelake.table.RegistrationRecord;
 import io.tradelake.table.ServeMarker;
 import io.tradelake.table.TableDocs;
 import io.tradelake.table.Tables;
@@ -33,28 +34,63 @@ final class Cataloging {
       return;
     }
     try {
-      register(spark, settings);
+      if (!recorded(spark, settings)) {
+        register(spark, settings, true);
+      }
     } catch (RuntimeException e) {
       LOG.warn("catalog: tables not registered by this run ({}); they are readable by path, and the next run, "
           + "sql, docs or serve registers them", explain(e, settings));
     }
   }
 
-  /** Before queries (sql, docs, serve): the tables by name, in the persistent catalog or this session's. */
+  /**
+   * Before queries (sql, docs, serve): the tables by name, in the persistent catalog or this session's. Queries
+   * may change the metastore (a DROP TABLE), so the record of the registration is dropped: the next run checks.
+   */
   static CatalogRegistry.Outcome forQueries(SparkSession spark, Settings settings) {
     try {
-      return register(spark, settings);
+      return register(spark, settings, false);
     } catch (RuntimeException e) {
       throw new IllegalStateException("catalog: " + explain(e, settings), e);
     }
   }
 
-  private static CatalogRegistry.Outcome register(SparkSession spark, Settings settings) {
-    Tables tables = Tables.at(settings.warehouse(), spark);
-    CatalogRegistry.Outcome outcome = new CatalogRegistry(spark, tables,
-        TableDocs.inCurrency(settings.reportingCurrency()), settings.catalog().database()).registerAll();
+  private static CatalogRegistry.Outcome register(SparkSession spark, Settings settings, boolean record) {
+    CatalogRegistry registry = registry(spark, settings);
+    if (recordable(spark, settings)) {
+      RegistrationRecord.clear(settings.warehouse());
+    }
+    CatalogRegistry.Outcome outcome = registry.registerAll();
     LOG.info("catalog: {}{}", outcome.describe(), SparkSessions.persistentCatalog(spark) ? "" : " (this session only)");
+    if (record && recordable(spark, settings)) {
+      RegistrationRecord.write(settings.warehouse(), registry.fingerprint());
+    }
     return outcome;
+  }
+
+  private static CatalogRegistry registry(SparkSession spark, Settings settings) {
+    return new CatalogRegistry(spark, Tables.at(settings.warehouse(), spark),
+        TableDocs.inCurrency(settings.reportingCurrency()), settings.catalog().database());
+  }
+
+  /**
+   * Whether the embedded metastore already holds this warehouse's tables as they are now (nothing new, moved,
+   * or changed in schema or docs since it registered them): then a run leaves it closed. Another process may
+   * change an external metastore, so that one is always checked.
+   */
+  private static boolean recorded(SparkSession spark, Settings settings) {
+    if (!recordable(spark, settings)
+        || !RegistrationRecord.matches(settings.warehouse(), registry(spark, settings).fingerprint())) {
+      return false;
+    }
+    LOG.info("catalog: the tables in {} are registered as they are (unchanged since the last registration)",
+        settings.catalog().database());
+    return true;
+  }
+
+  private static boolean recordable(SparkSession spark, Settings settings) {
+    return settings.catalog().metastore() == Settings.Catalog.Metastore.EMBEDDED
+        && SparkSessions.persistentCatalog(spark);
   }
 
   private static Optional<ServeMarker.Holder> servedElsewhere(SparkSession spark, Settings settings) {

@@ -1,7 +1,11 @@
 package io.tradelake.table;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.SparkSession;
@@ -70,6 +74,34 @@ public final class CatalogRegistry {
       registered.add(table);
     }
     return new Outcome(database, registered, added, commented);
+  }
+
+  /**
+   * What registering depends on: the database, the warehouse, and for each table whether it exists, its Delta
+   * id, description and schema with comments, and the docs it should carry. When it equals the last
+   * registration's ({@link RegistrationRecord}), {@link #registerAll} would change nothing. Read from the tables'
+   * Delta logs: neither the metastore nor a Spark job.
+   */
+  public String fingerprint() {
+    StringBuilder text = new StringBuilder(database).append('\n').append(tables.root()).append('\n');
+    for (String table : TableDocs.tables()) {
+      text.append(table);
+      if (tables.exists(table)) {
+        Tables.Described now = tables.described(table);
+        text.append('\t').append(now.id()).append('\t').append(now.description()).append('\t')
+            .append(now.schema().json()).append('\t').append(docs.table(table).comment());
+        for (StructField f : now.schema().fields()) {
+          text.append('\t').append(f.name()).append('=').append(docs.column(table, f.name()));
+        }
+      }
+      text.append('\n');
+    }
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+          .digest(text.toString().getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e); // every JVM has SHA-256
+    }
   }
 
   /** Brings the table's comments in line with the docs; each change is a Delta metadata commit. */

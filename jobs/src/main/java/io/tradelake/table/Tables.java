@@ -219,8 +219,8 @@ public final class Tables {
     return statsColumns == null ? writer : writer.option("delta.dataSkippingStatsColumns", statsColumns);
   }
 
-  /** A table's description and its schema with the column comments, from its latest snapshot's metadata. */
-  public record Described(String description, StructType schema) {}
+  /** A table's Delta id, description and schema with the column comments, from its latest snapshot's metadata. */
+  public record Described(String id, String description, StructType schema) {}
 
   /**
    * The table's description and schema, read from its Delta log's metadata: a few milliseconds, where
@@ -228,7 +228,7 @@ public final class Tables {
    */
   public Described described(String table) {
     Snapshot snapshot = snapshot(table);
-    return new Described(snapshot.metadata().description(), snapshot.metadata().schema());
+    return new Described(snapshot.metadata().id(), snapshot.metadata().description(), snapshot.metadata().schema());
   }
 
   // Delta's own log API, not DeltaTable.history(): history reads the commits in a Spark job and returns a

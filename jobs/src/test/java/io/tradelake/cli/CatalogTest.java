@@ -140,7 +140,7 @@ class CatalogTest {
    * registers at its end) while serve holds the metastore succeeds and leaves registration to serve; a Spark Connect client in its own JVM reads the same gold rows as this JVM.
    */
   @Test
-  @Order(Integer.MAX_VALUE) // last: its child JVMs hold the warehouse's metastore
+  @Order(Integer.MAX_VALUE - 1) // after the tests in this JVM: its child JVMs hold the warehouse's metastore
   void serveSharesThePersistentCatalogWithClientsWhileRunsGoOn(@TempDir Path dir) throws Exception {
     String cp = System.getProperty("java.class.path");
     String main = TradeLake.class.getName();
@@ -181,5 +181,33 @@ class CatalogTest {
       ChildJvm.await(serve, serveLog, 3);
     }
     assertThat(warehouse.resolve("_catalog/serve.lock")).doesNotExist();
+  }
+
+  /**
+   * In child JVMs, after serve: a run registers the tables and records it; the next run, its tables unchanged,
+   * leaves the metastore closed; sql, which may change the metastore, drops the record.
+   */
+  @Test
+  @Order(Integer.MAX_VALUE)
+  void aRunWhoseTablesAreRegisteredAsTheyAreLeavesTheMetastoreClosed(@TempDir Path dir) throws Exception {
+    String cp = System.getProperty("java.class.path");
+    String main = TradeLake.class.getName();
+    Path record = warehouse.resolve("_catalog/registered");
+    Path first = dir.resolve("first.log");
+    assertThat(ChildJvm.await(ChildJvm.start(cp, main, List.of(runArgs("ingest", warehouse)), first), first, 8))
+        .as(Files.readString(first)).isZero();
+    assertThat(Files.readString(first)).contains(present.size() + " tables in tradelake (0 newly registered");
+    assertThat(record).isRegularFile();
+
+    Path second = dir.resolve("second.log");
+    assertThat(ChildJvm.await(ChildJvm.start(cp, main, List.of(runArgs("ingest", warehouse)), second), second, 8))
+        .as(Files.readString(second)).isZero();
+    assertThat(Files.readString(second)).contains("registered as they are").doesNotContain("newly registered")
+        .doesNotContain("HiveConf");
+
+    Path sql = dir.resolve("sql.log");
+    assertThat(ChildJvm.await(ChildJvm.start(cp, main, List.of("sql", "--warehouse", warehouse.toString(),
+        "SELECT 1"), sql), sql, 8)).as(Files.readString(sql)).isZero();
+    assertThat(record).doesNotExist();
   }
 }
