@@ -105,8 +105,9 @@ public final class BuyerFeatures {
   /**
    * As {@link #from(Dataset, List)}; with {@code broadcastFlags}, the ids of cancelled and refunded orders are
    * broadcast to the order lines, for when they are known to be few. Either way every line carries its order's
-   * flags before the one shuffle that brings a buyer's lines together, and the orders, the buyer and the spend by
-   * category are then taken where those lines are: no shuffle of orders by order id, none of them by buyer.
+   * flags before the one shuffle that brings a buyer's lines together, and the orders and the buyer are then taken
+   * where those lines are: no shuffle of orders by order id, none of them by buyer. (The spend by category gets a
+   * narrow copy of the kept lines shuffled on the buyer too: Spark pushes its filter below the repartition.)
    */
   public static Dataset<Row> from(Dataset<Row> silver, List<String> channels, boolean broadcastFlags) {
     Dataset<Row> events = silver.where(col("buyer_id").isNotNull());
