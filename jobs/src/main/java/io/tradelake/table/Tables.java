@@ -65,10 +65,10 @@ public final class Tables {
    * aggregated, run metrics, model runs). Delta's auto compaction rewrites a table's small files after every
    * commit that adds one to a table holding two, which for a ledger is every append: an OPTIMIZE commit and
    * its Spark job each time, seven in a daily run, a second or more each in a new JVM. A ledger is written
-   * without it and compacted by {@link #compactLedgerIfMany} once it holds {@link #LEDGER_MAX_FILES} files.
+   * without it and compacted by {@link #compactLedgerIfMany} every {@link #LEDGER_MAX_FILES} commits.
    */
   static final Set<String> LEDGERS = Set.of(INGEST_LOG, CLEAN_LOG, AGGREGATE_LOG, RUN_METRICS, MODEL_RUNS);
-  /** Files a ledger may hold before it is compacted into one: reading ten small files costs next to nothing. */
+  /** Commits (and so files) between a ledger's compactions: reading ten small files costs next to nothing. */
   static final int LEDGER_MAX_FILES = 10;
   static final String AUTO_COMPACT = "spark.databricks.delta.autoCompact.enabled";
 
@@ -199,14 +199,14 @@ public final class Tables {
   }
 
   /**
-   * Compacts a ledger into one file once it holds {@link #LEDGER_MAX_FILES}: its file count is in the
-   * snapshot's checksum, so the check needs no Spark job. Returns whether it compacted.
+   * Compacts a ledger into one file on every {@link #LEDGER_MAX_FILES}th commit. Each ledger commit adds at most
+   * one file, so it never holds more than that many. Decided on the version, which the commit just made
+   * known: asking the snapshot for its file count costs about a second after a commit (Delta computes the
+   * checksum then), more than the compaction it spares. Returns whether it compacted.
    */
   boolean compactLedgerIfMany(String table) {
-    Snapshot snapshot = snapshot(table);
-    Option<Object> known = snapshot.numOfFilesIfKnown();
-    long files = known.isDefined() ? ((Number) known.get()).longValue() : snapshot.numOfFiles();
-    if (files < LEDGER_MAX_FILES) {
+    long version = DeltaLog.forTable(spark, path(table)).unsafeVolatileSnapshot().version();
+    if ((version + 1) % LEDGER_MAX_FILES != 0) {
       return false;
     }
     DeltaTable.forPath(spark, path(table)).optimize().executeCompaction();
