@@ -3,8 +3,10 @@ package io.tradelake.table;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.delta.tables.DeltaTable;
+import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.testing.SparkTest;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -13,8 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With auto compaction on (as reference.conf has it), a ledger is compacted once it holds {@link
- * Tables#LEDGER_MAX_FILES} files, not after every append; other tables keep Delta's auto compaction.
+ * With auto compaction on (as reference.conf has it), a ledger is compacted on every {@link
+ * Tables#LEDGER_MAX_FILES}th commit, not after every append; other tables keep Delta's auto compaction.
  */
 @SparkTest
 class LedgerCompactionTest {
@@ -28,11 +30,9 @@ class LedgerCompactionTest {
   }
 
   @Test
-  void aLedgerIsCompactedOnceItHoldsTenFilesAndOtherTablesAfterEachAppend(SparkSession spark, @TempDir Path dir) {
+  void aLedgerIsCompactedEveryTenthCommitAndOtherTablesOnTheirAppend(SparkSession spark, @TempDir Path dir) {
     Tables tables = Tables.at(dir.toString(), spark);
-    String before = spark.conf().get(Tables.AUTO_COMPACT, "false");
-    spark.conf().set(Tables.AUTO_COMPACT, "true");
-    try {
+    try (StageSqlConf on = StageSqlConf.apply(spark, Map.of(Tables.AUTO_COMPACT, "true"))) {
       for (int i = 1; i <= 2; i++) {
         tables.append(batch(spark, i), Tables.CLEAN_LOG);
         tables.append(batch(spark, i), Tables.GROWTH_CELLS);
@@ -56,8 +56,6 @@ class LedgerCompactionTest {
       // Compaction moves rows: every batch is still there, once.
       assertThat(tables.read(Tables.CLEAN_LOG).distinct().count()).isEqualTo(Tables.LEDGER_MAX_FILES);
       assertThat(tables.read(Tables.CLEAN_LOG).count()).isEqualTo(Tables.LEDGER_MAX_FILES);
-    } finally {
-      spark.conf().set(Tables.AUTO_COMPACT, before);
     }
   }
 
@@ -68,15 +66,11 @@ class LedgerCompactionTest {
   @Test
   void withAutoCompactionOffALedgerIsNotCompacted(SparkSession spark, @TempDir Path dir) {
     Tables tables = Tables.at(dir.toString(), spark);
-    String before = spark.conf().get(Tables.AUTO_COMPACT, "false");
-    spark.conf().set(Tables.AUTO_COMPACT, "false");
-    try {
+    try (StageSqlConf off = StageSqlConf.apply(spark, Map.of(Tables.AUTO_COMPACT, "false"))) {
       for (int i = 0; i < Tables.LEDGER_MAX_FILES + 1; i++) {
         tables.append(batch(spark, i), Tables.RUN_METRICS);
       }
       assertThat(files(spark, tables, Tables.RUN_METRICS)).isEqualTo(Tables.LEDGER_MAX_FILES + 1);
-    } finally {
-      spark.conf().set(Tables.AUTO_COMPACT, before);
     }
   }
 }

@@ -53,7 +53,7 @@ class SmallFilesStayBoundedTest {
         new IngestJob().run(ctx);
       }
       assertThat(files(spark, ctx.tables(), Tables.BRONZE)).isLessThanOrEqualTo(3);
-      // The ingest log is a ledger: compacted once it holds ten files (LedgerCompactionTest).
+      // The ingest log is a ledger: compacted on every tenth commit (LedgerCompactionTest).
       assertThat(files(spark, ctx.tables(), Tables.INGEST_LOG)).isLessThan(Tables.LEDGER_MAX_FILES);
       // Compaction moves rows, it never adds or drops one.
       assertThat(ctx.tables().read(Tables.BRONZE).count()).isEqualTo(14);
