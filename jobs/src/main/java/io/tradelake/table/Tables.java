@@ -202,15 +202,13 @@ public final class Tables {
    * Compacts a ledger into one file on every {@link #LEDGER_MAX_FILES}th commit. Each ledger commit adds at most
    * one file, so it never holds more than that many. Decided on the version, which the commit just made
    * known: asking the snapshot for its file count costs about a second after a commit (Delta computes the
-   * checksum then), more than the compaction it spares. Returns whether it compacted.
+   * checksum then), more than the compaction it spares.
    */
-  boolean compactLedgerIfMany(String table) {
+  private void compactLedgerIfMany(String table) {
     long version = DeltaLog.forTable(spark, path(table)).unsafeVolatileSnapshot().version();
-    if ((version + 1) % LEDGER_MAX_FILES != 0) {
-      return false;
+    if ((version + 1) % LEDGER_MAX_FILES == 0) {
+      DeltaTable.forPath(spark, path(table)).optimize().executeCompaction();
     }
-    DeltaTable.forPath(spark, path(table)).optimize().executeCompaction();
-    return true;
   }
 
   private static DataFrameWriter<Row> delta(Dataset<Row> rows, String table) {
