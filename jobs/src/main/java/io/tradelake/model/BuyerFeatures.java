@@ -70,6 +70,8 @@ public final class BuyerFeatures {
    */
   public static final Map<String, String> SPARK_SETTINGS =
       Map.of("spark.sql.execution.replaceHashWithSortAgg", "true");
+  /** The spend-by-category key of order lines without a category: a map key cannot be null. */
+  public static final String NO_CATEGORY = "unknown";
   private static final String ORDER = "ORDER";
   private static final String REFUND = "REFUND";
   private static final String CANCEL = "CANCEL";
@@ -182,7 +184,8 @@ public final class BuyerFeatures {
 
     // Share of the buyer's kept spend by category, percent, as a map (categories are open-ended).
     Dataset<Row> byCategory = buyerLines.where(col("cancelled").unary_$bang())
-        .groupBy("buyer_id", "category").agg(sum("reporting_value").as("v"))
+        .groupBy(col("buyer_id"), coalesce(col("category"), lit(NO_CATEGORY)).as("category"))
+        .agg(sum("reporting_value").as("v"))
         .withColumn("total", sum("v").over(org.apache.spark.sql.expressions.Window.partitionBy("buyer_id")))
         .groupBy("buyer_id")
         .agg(map_from_entries(array_sort(collect_list(struct(col("category"),

@@ -104,6 +104,38 @@ class BuyerFeaturesTest {
         .isNotEmpty();
   }
 
+  /** A line without a category is spend all the same, under "unknown": a map key cannot be null. */
+  @Test
+  void spendWithoutACategoryIsUnknownAndABuyerWithOnlyCancelledOrdersHasNoSpendByCategory(SparkSession spark) {
+    Dataset<Row> more = silver(spark).union(spark.sql("""
+        SELECT buyer_id, order_id, event_type, CAST(event_date AS DATE), CAST(reporting_value AS DECIMAL(38,4)),
+               CAST(quantity AS INT), channel, direction, buyer_country, CAST(birth_year AS INT),
+               CAST(age AS INT), cohort, age_band, category
+        FROM VALUES
+          ('c', 'o6', 'ORDER',  '2019-12-01', 30.00, 1, 'social_ecommerce', 'IMPORT', 'CN', 1990, 29, 'post-90s', '25-29', NULL),
+          ('c', 'o6', 'ORDER',  '2019-12-01', 10.00, 1, 'social_ecommerce', 'IMPORT', 'CN', 1990, 29, 'post-90s', '25-29', 'toys'),
+          ('d', 'o7', 'ORDER',  '2019-12-02', 10.00, 1, 'social_ecommerce', 'IMPORT', 'CN', 1990, 29, 'post-90s', '25-29', 'toys'),
+          ('d', 'o7', 'CANCEL', '2019-12-02', NULL, NULL, 'social_ecommerce', 'IMPORT', 'CN', 1990, 29, 'post-90s', '25-29', NULL)
+        AS t(buyer_id, order_id, event_type, event_date, reporting_value, quantity, channel, direction,
+             buyer_country, birth_year, age, cohort, age_band, category)
+        """));
+    Map<String, Row> byBuyer = new java.util.HashMap<>();
+    for (Row r : BuyerFeatures.from(more, CHANNELS, true).collectAsList()) {
+      byBuyer.put(r.getAs("buyer_id"), r);
+    }
+    Row c = byBuyer.get("c");
+    Map<String, BigDecimal> byCategory = c.getJavaMap(c.fieldIndex("category_spend_pct"));
+    assertThat(byCategory).containsOnlyKeys(BuyerFeatures.NO_CATEGORY, "toys");
+    assertThat(byCategory.get(BuyerFeatures.NO_CATEGORY)).isEqualByComparingTo("75.00");
+    // A buyer whose every order was cancelled spent nothing: no shares, rather than shares of zero.
+    Row d = byBuyer.get("d");
+    assertThat(d.<Long>getAs("orders_cancelled")).isEqualTo(1);
+    assertThat(d.isNullAt(d.fieldIndex("category_spend_pct"))).isTrue();
+    Row a = byBuyer.get("a");
+    assertThat(a.<String, BigDecimal>getJavaMap(a.fieldIndex("category_spend_pct")))
+        .containsOnlyKeys("apparel", "cosmetics");
+  }
+
   @Test
   void perLineMeasuresAreShrunkTowardEveryonesSoOneLineIsNotExtreme(SparkSession spark) {
     Row b = BuyerFeatures.from(silver(spark), CHANNELS).where("buyer_id = 'b'").first();
