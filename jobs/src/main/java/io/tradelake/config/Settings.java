@@ -80,9 +80,10 @@ public record Settings(
   /**
    * Buyer segmentation: the model, and which buyers are clustered: direction of their orders (EXPORT, IMPORT
    * or TOTAL), age at their last order (a missing birth year passes only when the range is the full 0–150),
-   * and a minimum number of orders.
+   * and a minimum number of orders; and at most how many of them the search for k fits and scores on.
    */
-  public record BuyerModel(ClusterModel model, String direction, int minAge, int maxAge, int minOrders) {}
+  public record BuyerModel(ClusterModel model, String direction, int minAge, int maxAge, int minOrders,
+      long kSearchRows) {}
 
   public static final List<String> ALGORITHMS = List.of("kmeans", "bisecting-kmeans", "gaussian-mixture");
 
@@ -126,7 +127,7 @@ public record Settings(
           new BuyerModel(clusterModel(buyers, "model.buyers"),
               directions(List.of(buyers.getString("population.direction")), "model.buyers.population.direction").get(0),
               buyers.getInt("population.min-age"), buyers.getInt("population.max-age"),
-              buyers.getInt("population.min-orders")),
+              buyers.getInt("population.min-orders"), buyers.getLong("k-search-rows")),
           pseudonymKey(c, env),
           positive(c, "privacy.min-buyers"),
           sparkConf(c),
@@ -138,6 +139,10 @@ public record Settings(
       }
       if (s.buyerModel.minAge() > s.buyerModel.maxAge() || s.buyerModel.minOrders() < 1) {
         throw new SettingsException("model.buyers.population: need min-age <= max-age and min-orders >= 1");
+      }
+      if (s.buyerModel.kSearchRows() <= s.buyerModel.model().kMax()) {
+        throw new SettingsException("model.buyers.k-search-rows must be above k-max ("
+            + s.buyerModel.model().kMax() + "): each candidate k needs more buyers than clusters");
       }
       if (s.youth.minAge() > s.youth.maxAge()) {
         throw new SettingsException("aggregate.youth: min-age is above max-age");

@@ -82,7 +82,8 @@ public final class BuyerSegmentationJob implements Job {
         return List.of(new StageMetrics(NAME, Tables.BUYER_SEGMENTS, 0, 0, 0, 0, skipped,
             System.currentTimeMillis() - start));
       }
-      KSearch.Result fit = KSearch.run(ctx, NAME, "buyers", population, rows, model);
+      Search search = searchK(ctx, population, rows, model, cfg.kSearchRows());
+      KSearch.Result fit = search.fit();
       String modelPath = ModelRuns.save(ctx, NAME, MODEL_NAME, "buyer model", fit);
       long rowsOut = writeSegments(ctx, fit.model(), population, ctx.runId());
       Dataset<Row> members = ctx.tables().read(Tables.BUYER_SEGMENTS)
@@ -96,12 +97,39 @@ public final class BuyerSegmentationJob implements Job {
       ModelRuns.record(ctx, MODEL_NAME, model, fit.choice(), rows, modelPath, Map.of(
           "population_direction", cfg.direction(), "population_min_age", Integer.toString(cfg.minAge()),
           "population_max_age", Integer.toString(cfg.maxAge()),
-          "population_min_orders", Integer.toString(cfg.minOrders())));
+          "population_min_orders", Integer.toString(cfg.minOrders()),
+          "k_search_rows", Long.toString(search.searchedRows())));
       return List.of(new StageMetrics(NAME, Tables.BUYER_SEGMENTS, rows, rowsOut, 0, 0, counts,
           System.currentTimeMillis() - start));
     } finally {
       population.unpersist();
     }
+  }
+
+  /** The model fitted on every buyer at the chosen k, and how many buyers the search for k used. */
+  record Search(KSearch.Result fit, long searchedRows) {}
+
+  /**
+   * Chooses k on the population, or on a seeded sample of about {@code maxRows} of it when it has more: the
+   * population is in a stable order, so the same buyers give the same sample. A k chosen on the sample is
+   * then fitted on every buyer; the recorded candidates' scores are the sample's.
+   */
+  static Search searchK(JobContext ctx, Dataset<Row> population, long rows, Settings.ClusterModel model,
+      long maxRows) {
+    if (rows > maxRows) {
+      Dataset<Row> sample = population.sample(false, (double) maxRows / rows, model.seed());
+      ctx.describe(NAME, "count the buyers the k search samples");
+      long sampled = sample.count();
+      if (KSearch.enoughRows(sampled, model)) {
+        LOG.info("model: k searched on a sample of {} of {} buyers", sampled, rows);
+        KSearch.Result onSample = KSearch.run(ctx, NAME, "buyers (sample)", sample, sampled, model);
+        int k = onSample.choice().best().k();
+        ctx.describe(NAME, "fit buyers k=" + k + " on all " + rows);
+        return new Search(new KSearch.Result(ClusteringPipeline.of(model, k).fit(population), onSample.choice()),
+            sampled);
+      }
+    }
+    return new Search(KSearch.run(ctx, NAME, "buyers", population, rows, model), rows);
   }
 
   /** buyer_features from the whole of silver (recency needs every buyer's last order); returns its rows. */

@@ -68,6 +68,9 @@ class ConfigLayersTest {
     assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
         List.of("reporting-country=XX"), Optional.of(dir))))
         .isInstanceOf(SettingsException.class).hasMessageContaining("reporting-country");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
+        List.of("model.buyers.k-search-rows=7"), Optional.of(dir))))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("k-search-rows must be above k-max (7)");
     assertThatThrownBy(() -> ConfigLoader.load("nope", Optional.empty(), List.of(), Optional.of(dir)))
         .isInstanceOf(SettingsException.class).hasMessageContaining("unknown env 'nope'");
     assertThatThrownBy(() -> ConfigLoader.load("t", Optional.of(dir.resolve("missing.conf")), List.of(),

@@ -185,4 +185,39 @@ class BuyerSegmentationTest {
     assertThat(pairs.count()).isEqualTo(20);
     assertThat(pairs.where(col("cluster").notEqual(col("twin_cluster"))).count()).isZero();
   }
+
+  @Test
+  @Order(6)
+  void aPopulationAboveKSearchRowsChoosesKOnASampleAndFitsItOnEveryBuyer() {
+    long buyers = metrics.rowsIn();
+    long searchRows = buyers / 2;
+    List<String> conf = new ArrayList<>(overrides());
+    conf.add("model.buyers.k-search-rows=" + searchRows);
+    Settings sampled = Settings.from(ConfigLoader.load("local", Optional.empty(), conf));
+    StageMetrics again = new BuyerSegmentationJob()
+        .run(JobContext.create(spark, sampled, "sample-run", Clock.systemUTC())).get(0);
+
+    Row run = tables.read(Tables.MODEL_RUNS).where(col("run_id").equalTo("sample-run")).first();
+    long searched = Long.parseLong(run.<String, String>getJavaMap(run.fieldIndex("params")).get("k_search_rows"));
+    // A seeded Bernoulli sample: about half the buyers, never all of them.
+    assertThat(searched).isBetween(searchRows * 8 / 10, searchRows * 12 / 10);
+    assertThat(run.<Long>getAs("training_rows")).isEqualTo(again.rowsIn()).isGreaterThan(searched);
+    // k is the sample's best candidate (on so few buyers it need not be the planted 4, as it is on all of them).
+    int k = run.<Integer>getAs("k");
+    assertThat(run.<Integer>getList(run.fieldIndex("candidate_k"))).containsExactly(3, 4, 5);
+    List<Double> silhouettes = run.getList(run.fieldIndex("candidate_silhouette"));
+    assertThat(silhouettes.get(k - 3)).isEqualTo(silhouettes.stream().mapToDouble(Double::doubleValue).max()
+        .orElseThrow());
+
+    // The saved model is the chosen k fitted on every buyer: a full fit at that k assigns them all alike.
+    Dataset<Row> population = KSearch.inStableOrder(
+        BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), sampled.buyerModel()),
+        again.ruleCounts().get("buyers_in_features"), "buyer_id");
+    PipelineModel full = ClusteringPipeline.of(sampled.buyerModel().model(), k).fit(population);
+    Dataset<Row> refit = full.transform(population).select(col("buyer_id"), col("cluster").as("refit_cluster"));
+    Dataset<Row> both = tables.read(Tables.BUYER_SEGMENTS).join(refit, "buyer_id");
+    assertThat(both.count()).isEqualTo(again.rowsOut());
+    assertThat(both.where(col("cluster").notEqual(col("refit_cluster"))).count()).isZero();
+    assertThat(tables.read(Tables.BUYER_CLUSTER_PROFILES).count()).isEqualTo(k);
+  }
 }
