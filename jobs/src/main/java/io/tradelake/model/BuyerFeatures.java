@@ -182,7 +182,9 @@ public final class BuyerFeatures {
         .withColumn("recency_days", datediff(col("reference_date"), col("last_order_date")))
         .withColumn("relative_price", round(exp(col("log_relative_price")), 3));
 
-    // Share of the buyer's kept spend by category, percent, as a map (categories are open-ended).
+    // Share of the buyer's kept spend by category, percent, as a map (categories are open-ended). Not collected
+    // per order in the orders' aggregation instead: Spark runs a list-building aggregate there without generated
+    // code, which at 10M events was several times slower than this second, narrow shuffle.
     Dataset<Row> byCategory = buyerLines.where(col("cancelled").unary_$bang())
         .groupBy(col("buyer_id"), coalesce(col("category"), lit(NO_CATEGORY)).as("category"))
         .agg(sum("reporting_value").as("v"))
