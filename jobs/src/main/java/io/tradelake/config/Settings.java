@@ -80,7 +80,7 @@ public record Settings(
   /**
    * Buyer segmentation: the model, and which buyers are clustered: direction of their orders (EXPORT, IMPORT
    * or TOTAL), age at their last order (a missing birth year passes only when the range is the full 0–150),
-   * and a minimum number of orders; and at most how many of them the search for k fits and scores on.
+   * and a minimum number of orders; and about how many of them, at most, the search for k fits and scores on.
    */
   public record BuyerModel(ClusterModel model, String direction, int minAge, int maxAge, int minOrders,
       long kSearchRows) {}
