@@ -43,12 +43,18 @@ class BuyerFeaturesTest {
         """);
   }
 
-  @Test
-  void recencyFrequencyMoneyRefundsFestivalsAndChannelsPerBuyer(SparkSession spark) {
+  /** The features' rows by buyer id (a handful, on this inline data). */
+  static Map<String, Row> byBuyer(Dataset<Row> features) {
     Map<String, Row> byBuyer = new java.util.HashMap<>();
-    for (Row r : BuyerFeatures.from(silver(spark), CHANNELS).collectAsList()) {
+    for (Row r : features.collectAsList()) {
       byBuyer.put(r.getAs("buyer_id"), r);
     }
+    return byBuyer;
+  }
+
+  @Test
+  void recencyFrequencyMoneyRefundsFestivalsAndChannelsPerBuyer(SparkSession spark) {
+    Map<String, Row> byBuyer = byBuyer(BuyerFeatures.from(silver(spark), CHANNELS));
     assertThat(byBuyer).containsOnlyKeys("a", "b"); // a row without a buyer id is nobody's
     Row a = byBuyer.get("a");
     // Recency is counted to silver's last event date (2019-12-31), not to today.
@@ -119,10 +125,7 @@ class BuyerFeaturesTest {
         AS t(buyer_id, order_id, event_type, event_date, reporting_value, quantity, channel, direction,
              buyer_country, birth_year, age, cohort, age_band, category)
         """));
-    Map<String, Row> byBuyer = new java.util.HashMap<>();
-    for (Row r : BuyerFeatures.from(more, CHANNELS, true).collectAsList()) {
-      byBuyer.put(r.getAs("buyer_id"), r);
-    }
+    Map<String, Row> byBuyer = byBuyer(BuyerFeatures.from(more, CHANNELS, true));
     Row c = byBuyer.get("c");
     Map<String, BigDecimal> byCategory = c.getJavaMap(c.fieldIndex("category_spend_pct"));
     assertThat(byCategory).containsOnlyKeys(BuyerFeatures.NO_CATEGORY, "toys");

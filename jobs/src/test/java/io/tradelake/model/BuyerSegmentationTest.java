@@ -110,15 +110,22 @@ class BuyerSegmentationTest {
   @Test
   @Order(3)
   void theSameSeedGivesTheSameAssignments() {
-    Dataset<Row> population = KSearch.inStableOrder(
-        BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), settings.buyerModel()),
-        metrics.ruleCounts().get("buyers_in_features"),
-        "buyer_id");
-    PipelineModel again = ClusteringPipeline.of(settings.buyerModel().model(), 4).fit(population);
-    Dataset<Row> refit = again.transform(population).select(col("buyer_id"), col("cluster").as("refit_cluster"));
-    Dataset<Row> both = tables.read(Tables.BUYER_SEGMENTS).join(refit, "buyer_id");
+    Dataset<Row> both = segmentsBesideAFullFit(settings, metrics, 4);
     assertThat(both.count()).isEqualTo(metrics.rowsOut());
     assertThat(both.where(col("cluster").notEqual(col("refit_cluster"))).count()).isZero();
+  }
+
+  /**
+   * buyer_segments joined with a fresh fit at {@code k} on the run's whole population, in the job's stable order
+   * ({@code refit_cluster}): the same seed and rows give the same clusters.
+   */
+  Dataset<Row> segmentsBesideAFullFit(Settings s, StageMetrics run, int k) {
+    Dataset<Row> population = KSearch.inStableOrder(
+        BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), s.buyerModel()),
+        run.ruleCounts().get("buyers_in_features"), "buyer_id");
+    PipelineModel full = ClusteringPipeline.of(s.buyerModel().model(), k).fit(population);
+    Dataset<Row> refit = full.transform(population).select(col("buyer_id"), col("cluster").as("refit_cluster"));
+    return tables.read(Tables.BUYER_SEGMENTS).join(refit, "buyer_id");
   }
 
   @Test
@@ -210,12 +217,7 @@ class BuyerSegmentationTest {
         .orElseThrow());
 
     // The saved model is the chosen k fitted on every buyer: a full fit at that k assigns them all alike.
-    Dataset<Row> population = KSearch.inStableOrder(
-        BuyerSegmentationJob.population(tables.read(Tables.BUYER_FEATURES), sampled.buyerModel()),
-        again.ruleCounts().get("buyers_in_features"), "buyer_id");
-    PipelineModel full = ClusteringPipeline.of(sampled.buyerModel().model(), k).fit(population);
-    Dataset<Row> refit = full.transform(population).select(col("buyer_id"), col("cluster").as("refit_cluster"));
-    Dataset<Row> both = tables.read(Tables.BUYER_SEGMENTS).join(refit, "buyer_id");
+    Dataset<Row> both = segmentsBesideAFullFit(sampled, again, k);
     assertThat(both.count()).isEqualTo(again.rowsOut());
     assertThat(both.where(col("cluster").notEqual(col("refit_cluster"))).count()).isZero();
     assertThat(tables.read(Tables.BUYER_CLUSTER_PROFILES).count()).isEqualTo(k);
