@@ -1,8 +1,10 @@
 package io.tradelake.clean;
 
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.get;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.when;
@@ -81,14 +83,15 @@ public final class QualityRules {
     for (int i = 0; i < rules.size(); i++) {
       Column fails = rules.get(i).fails();
       // A rule whose inputs are null (e.g. no timestamp) does not fire; an earlier rule has caught it.
-      Column firing = fails.isNotNull().and(fails);
+      // coalesce, not "isNotNull and": that generated each test's code twice (2.8 kB of the stage's method).
+      Column firing = coalesce(fails, lit(false));
       failed = failed == null ? when(firing, lit(i)) : failed.when(firing, lit(i));
     }
-    Column rule = null;
+    // The name by the number from one array literal, not a CASE of 24 names (1.3 kB of the stage's method).
+    Column rule = get(lit(rules.stream().map(Rule::name).toArray(String[]::new)), col(FAILED));
     Column detail = null;
     for (int i = 0; i < rules.size(); i++) {
       Column is = col(FAILED).equalTo(i);
-      rule = rule == null ? when(is, lit(rules.get(i).name())) : rule.when(is, lit(rules.get(i).name()));
       Column d = rules.get(i).detail().cast("string");
       detail = detail == null ? when(is, d) : detail.when(is, d);
     }

@@ -63,6 +63,19 @@ class CleanTransformsTest {
   }
 
   @Test
+  void anEventGetsTheFirstRuleItFailsAndARuleWithANullTestDoesNotFire(SparkSession spark) {
+    List<QualityRules.Rule> rules = List.of(
+        new QualityRules.Rule("too_big", col("x").cast("int").gt(5), col("x")),
+        new QualityRules.Rule("bad_y", col("y").equalTo("bad"), col("y")),
+        new QualityRules.Rule("no_z", col("z").isNull(), lit("")));
+    Dataset<Row> out = QualityRules.check(Rows.strings(spark, "id,x,y,z",
+        row("both", "10", "bad", "z"), row("null x", null, "bad", "z"), row("last", "1", "ok", null),
+        row("passes", "1", null, "z"), row("first", "6", "ok", null)), rules);
+    assertThat(sorted(out, "id", "quarantine_rule", "quarantine_detail")).containsExactly(
+        "both|too_big|10", "first|too_big|6", "last|no_z|", "null x|bad_y|bad", "passes|null|null");
+  }
+
+  @Test
   void theFirstMatchingChannelRuleWins(SparkSession spark) {
     List<ChannelRule> rules = List.of(new ChannelRule("cross", List.of("tmall ?global")),
         new ChannelRule("integrated", List.of("^tmall")), new ChannelRule("free", List.of("duty[- ]?free")));
