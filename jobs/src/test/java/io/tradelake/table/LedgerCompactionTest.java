@@ -15,8 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * With auto compaction on (as reference.conf has it), a ledger is compacted on every {@link
- * Tables#LEDGER_MAX_FILES}th commit, not after every append; other tables keep Delta's auto compaction.
+ * With auto compaction on (as reference.conf has it), a ledger (and each quarantine partition) is compacted on
+ * every {@link Tables#LEDGER_MAX_FILES}th commit, not after every append; other tables keep Delta's auto
+ * compaction.
  */
 @SparkTest
 class LedgerCompactionTest {
@@ -57,6 +58,29 @@ class LedgerCompactionTest {
       assertThat(tables.read(Tables.CLEAN_LOG).distinct().count()).isEqualTo(Tables.LEDGER_MAX_FILES);
       assertThat(tables.read(Tables.CLEAN_LOG).count()).isEqualTo(Tables.LEDGER_MAX_FILES);
     }
+  }
+
+  @Test
+  void quarantineIsCompactedPerRuleEveryTenthCommitNotOnANewJvmsFirstWrite(SparkSession spark, @TempDir Path dir) {
+    Tables tables = Tables.at(dir.toString(), spark);
+    try (StageSqlConf on = StageSqlConf.apply(spark, Map.of(Tables.AUTO_COMPACT, "true"))) {
+      for (int i = 1; i < Tables.LEDGER_MAX_FILES; i++) {
+        AutoCompactPartitionStats.instance(spark).resetTestOnly(); // each write as a daily run's, in a new JVM
+        tables.append(twoRules(spark, i), Tables.QUARANTINE, "rule");
+      }
+      assertThat(files(spark, tables, Tables.QUARANTINE)).isEqualTo(2L * (Tables.LEDGER_MAX_FILES - 1));
+      assertThat(optimizeCommits(spark, tables, Tables.QUARANTINE)).isZero();
+
+      tables.append(twoRules(spark, Tables.LEDGER_MAX_FILES), Tables.QUARANTINE, "rule");
+      assertThat(files(spark, tables, Tables.QUARANTINE)).isEqualTo(2);
+      assertThat(optimizeCommits(spark, tables, Tables.QUARANTINE)).isEqualTo(1);
+      assertThat(tables.read(Tables.QUARANTINE).distinct().count()).isEqualTo(2L * Tables.LEDGER_MAX_FILES);
+    }
+  }
+
+  /** One row for each of two rules: a file in each rule's partition. */
+  static Dataset<Row> twoRules(SparkSession spark, long n) {
+    return batch(spark, n).selectExpr("batch", "explode(array('bad_timestamp', 'blank_line')) AS rule");
   }
 
   static Dataset<Row> batch(SparkSession spark, long n) {
