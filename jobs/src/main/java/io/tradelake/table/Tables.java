@@ -196,7 +196,8 @@ public final class Tables {
 
   /** Writes one commit and records what it added; a ledger (and quarantine) without auto compaction (above). */
   private long save(DataFrameWriter<Row> writer, String table, long before) {
-    if (!COMPACTED_EVERY_TENTH_COMMIT.contains(table) || !Boolean.parseBoolean(spark.conf().get(AUTO_COMPACT, "false"))) {
+    if (!COMPACTED_EVERY_TENTH_COMMIT.contains(table)
+        || !Boolean.parseBoolean(spark.conf().get(AUTO_COMPACT, "false"))) {
       writer.save(path(table));
       return recordCommits(table, before);
     }
