@@ -67,7 +67,7 @@ public final class Tables {
    * aggregated, run metrics, model runs). Delta's auto compaction rewrites a table's small files after every
    * commit that adds one to a table holding two, which for a ledger is every append: an OPTIMIZE commit and
    * its Spark job each time, seven in a daily run, a second or more each in a new JVM. A ledger is written
-   * without it and compacted by {@link #compactLedgerIfMany} every {@link #LEDGER_MAX_FILES} commits.
+   * without it and compacted by {@link #compactOnTenthCommit} every {@link #LEDGER_MAX_FILES} commits.
    */
   static final Set<String> LEDGERS = Set.of(INGEST_LOG, CLEAN_LOG, AGGREGATE_LOG, RUN_METRICS, MODEL_RUNS);
   /** Commits (and so files) between a ledger's compactions: reading ten small files costs next to nothing. */
@@ -205,7 +205,7 @@ public final class Tables {
       writer.save(path(table));
     }
     long rows = recordCommits(table, before);
-    compactLedgerIfMany(table);
+    compactOnTenthCommit(table);
     return rows;
   }
 
@@ -216,7 +216,7 @@ public final class Tables {
    * known: asking the snapshot for its file count costs about a second after a commit (Delta computes the
    * checksum then), more than the compaction it spares.
    */
-  private void compactLedgerIfMany(String table) {
+  private void compactOnTenthCommit(String table) {
     long version = DeltaLog.forTable(spark, path(table)).unsafeVolatileSnapshot().version();
     if ((version + 1) % LEDGER_MAX_FILES == 0) {
       DeltaTable.forPath(spark, path(table)).optimize().executeCompaction();
