@@ -71,7 +71,7 @@ public final class ClusterDriverHeap {
           "spark.master=" + cluster.masterUrl(),
           "spark.jars=" + jar.toAbsolutePath(),
           "spark.executor.memory=" + executorMemory,
-          "spark.executor.extraJavaOptions=-XX:-DontCompileHugeMethods",
+          "spark.executor.extraJavaOptions=-XX:-DontCompileHugeMethods -XX:Tier3DelayOn=0",
           "spark.cores.max=" + cores())));
       SparkSession spark = SparkSessions.create(settings);
       LiveHeapSampler sampler = new LiveHeapSampler(sampleSeconds);
