@@ -57,7 +57,7 @@ public final class CleanBench {
       // -Dbench.passes=1 -Dbench.steps=dedup,persisted: fewer passes and steps for large inputs.
       int passes = Integer.getInteger("bench.passes", 2);
       List<String> steps = List.of(System.getProperty("bench.steps",
-          "scan,dedup,typed,joined,channels,label,for writes,persisted").split(","));
+          "scan,dedup,typed,joined,channels,label,for writes,persisted").replace('_', ' ').split(","));
       for (int i = 0; i < passes; i++) {
         timeIf(steps, "scan", () -> bronze);
         timeIf(steps, "dedup", () -> dedup.apply(bronze));
@@ -71,7 +71,9 @@ public final class CleanBench {
         if (!steps.contains("persisted")) {
           continue;
         }
-        Dataset<Row> kept = forWrites.persist(StorageLevel.MEMORY_AND_DISK());
+        // -Dbench.storage=DISK_ONLY: the labelled rows kept another way than clean keeps them.
+        Dataset<Row> kept = forWrites.persist(StorageLevel.fromString(System.getProperty("bench.storage",
+            "MEMORY_AND_DISK")));
         long t = System.nanoTime();
         kept.groupBy("outcome", "quarantine_rule").count().collectAsList();
         System.out.printf("aggbench: %-14s %.2f s%n", "persisted", (System.nanoTime() - t) / 1e9);
