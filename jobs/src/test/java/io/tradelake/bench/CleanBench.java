@@ -54,7 +54,8 @@ public final class CleanBench {
           .transform(x -> CountryCodes.normalise(x, countries, "buyer_country", "buyer_country_iso"))
           .transform(x -> CountryCodes.normalise(x, countries, "seller_country", "seller_country_iso"));
       Function<Dataset<Row>, Dataset<Row>> channels = d -> joined.apply(d).transform(x -> ChannelMapper.map(x, s.channels()));
-      // -Dbench.passes=1 -Dbench.steps=dedup,persisted: fewer passes and steps for large inputs.
+      // -Dbench.passes=1 -Dbench.steps=dedup,persisted: fewer passes and steps for large inputs. A step name's
+      // space may be written as '_' (for_writes), for launchers that split options on spaces.
       int passes = Integer.getInteger("bench.passes", 2);
       List<String> steps = List.of(System.getProperty("bench.steps",
           "scan,dedup,typed,joined,channels,label,for writes,persisted").replace('_', ' ').split(","));
