@@ -95,8 +95,8 @@ public final class CleanJob implements Job {
     // From here a small batch is its own few rows (and the known ones): no generated code for them.
     try (StageSqlConf few = ctx.smallData(small)) {
       // Kept on disk, not in the heap: at scale the rows outgrow storage memory anyway, and held there they
-      // squeeze the deduplication's sort and the writes' buffers (BENCHMARKS.md, "Clean's labelled rows kept
-      // on disk").
+      // squeeze the deduplication's sort and the writes' buffers (BENCHMARKS-HISTORY.md, "Clean's labelled
+      // rows kept on disk").
       Dataset<Row> labeled = forWrites(label(fresh, s, dailyRates, currencies, countries, runDate, known), ctx.runId(),
           new Pseudonymizer(s.pseudonymKey())).persist(StorageLevel.DISK_ONLY());
       try {
