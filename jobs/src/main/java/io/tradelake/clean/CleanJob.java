@@ -41,6 +41,12 @@ public final class CleanJob implements Job {
   static final String SILVER = "SILVER";
   static final String QUARANTINED = "QUARANTINED";
   static final String DUPLICATE = "DUPLICATE";
+  /**
+   * Where the labelled rows are kept for the counts and the two writes: on disk, not in the heap. At scale the
+   * rows outgrow storage memory anyway, and held there they squeeze the deduplication's sort and the writes'
+   * buffers (BENCHMARKS-HISTORY.md, "Clean's labelled rows kept on disk").
+   */
+  public static final StorageLevel LABELLED_ROWS_STORAGE = StorageLevel.DISK_ONLY();
 
   @Override
   public String name() {
@@ -94,11 +100,8 @@ public final class CleanJob implements Job {
     LocalDate runDate = ctx.startedAt().atZone(ZoneOffset.UTC).toLocalDate();
     // From here a small batch is its own few rows (and the known ones): no generated code for them.
     try (StageSqlConf few = ctx.smallData(small)) {
-      // Kept on disk, not in the heap: at scale the rows outgrow storage memory anyway, and held there they
-      // squeeze the deduplication's sort and the writes' buffers (BENCHMARKS-HISTORY.md, "Clean's labelled
-      // rows kept on disk").
       Dataset<Row> labeled = forWrites(label(fresh, s, dailyRates, currencies, countries, runDate, known), ctx.runId(),
-          new Pseudonymizer(s.pseudonymKey())).persist(StorageLevel.DISK_ONLY());
+          new Pseudonymizer(s.pseudonymKey())).persist(LABELLED_ROWS_STORAGE);
       try {
         ctx.describe(NAME, "count outcomes by rule");
         Map<String, Long> ruleCounts = new TreeMap<>();

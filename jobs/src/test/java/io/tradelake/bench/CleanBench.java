@@ -73,8 +73,9 @@ public final class CleanBench {
           continue;
         }
         // Kept as clean keeps them; -Dbench.storage=MEMORY_AND_DISK (or another level) to compare.
-        Dataset<Row> kept = forWrites.persist(StorageLevel.fromString(System.getProperty("bench.storage",
-            "DISK_ONLY")));
+        String storage = System.getProperty("bench.storage");
+        Dataset<Row> kept = forWrites.persist(storage == null ? CleanJob.LABELLED_ROWS_STORAGE
+            : StorageLevel.fromString(storage));
         long t = System.nanoTime();
         kept.groupBy("outcome", "quarantine_rule").count().collectAsList();
         System.out.printf("aggbench: %-14s %.2f s%n", "persisted", (System.nanoTime() - t) / 1e9);
