@@ -1,5 +1,6 @@
 package io.tradelake.cli;
 
+import com.sun.management.GcInfo;
 import com.typesafe.config.Config;
 import io.tradelake.config.ConfigLoader;
 import io.tradelake.config.ConfigPrinter;
@@ -13,14 +14,23 @@ import io.tradelake.table.RunMetricsTable;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,21 +60,80 @@ final class PipelineRunner {
 
   static int run(JobOptions options, List<Job> jobs, PrintStream out, SessionLifecycle sessions) {
     Settings settings = settings(options);
-    Clock clock = Clock.systemUTC();
-    String runId = RUN_ID.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
-    long start = System.currentTimeMillis();
     SparkSession spark = sessions.open(settings);
     try {
-      JobContext ctx = JobContext.create(spark, settings, runId, clock);
-      jobs.forEach(job -> job.validate(ctx));
-      try (WarehouseLock lock = WarehouseLock.acquire(ctx.tables().root(), runId,
-          spark.sparkContext().hadoopConfiguration())) {
-        int exit = runLocked(ctx, jobs, out, start);
-        Cataloging.afterRun(spark, settings);
-        return exit;
+      return runInSession(spark, settings, jobs, out);
+    } finally {
+      sessions.close(spark);
+    }
+  }
+
+  /** Waits between repeated runs; true when the process is asked to stop instead. */
+  interface Pause {
+    boolean stopRequested(Duration wait) throws InterruptedException;
+  }
+
+  /**
+   * Runs the jobs on {@code schedule} in one session until {@code pause} reports a stop (or the schedule's
+   * runs are done): each run finds what the one before left, as separate commands would, but in a JVM whose
+   * compiled code and Delta table state are warm. A start that finds the warehouse locked by another run
+   * is skipped; any other failure ends the process, as it would end a single run.
+   */
+  static int repeat(JobOptions options, Supplier<List<Job>> jobs, PrintStream out, SessionLifecycle sessions,
+      RunSchedule schedule, Pause pause) throws InterruptedException {
+    Settings settings = settings(options);
+    SparkSession spark = sessions.open(settings);
+    try {
+      Instant first = Instant.now();
+      for (int done = 1; ; done++) {
+        try {
+          runInSession(spark, settings, jobs.get(), out);
+        } catch (WarehouseLock.BusyException busy) {
+          LOG.warn("run {}: skipped: {}", done, busy.getMessage());
+        }
+        long heapMb = heapAfterLastCollection() >> 20;
+        if (!schedule.another(done)) {
+          LOG.info("run {} done; heap in use after the last collection {} MB; the last of {}", done, heapMb, done);
+          return 0;
+        }
+        Instant next = schedule.nextStart(first, Instant.now());
+        LOG.info("run {} done; heap in use after the last collection {} MB; next run at {}", done, heapMb, next);
+        if (pause.stopRequested(Duration.between(Instant.now(), next))) {
+          // Printed, not logged: the logging system may be shutting down with the JVM already.
+          out.printf("stopped after %d runs%n", done);
+          return 0;
+        }
       }
     } finally {
       sessions.close(spark);
+    }
+  }
+
+  /** Heap in use just after the JVM's latest collection (0 before the first): what a long-lived process keeps. */
+  static long heapAfterLastCollection() {
+    List<String> heapPools = ManagementFactory.getMemoryPoolMXBeans().stream()
+        .filter(p -> p.getType() == MemoryType.HEAP).map(MemoryPoolMXBean::getName).toList();
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .filter(b -> b instanceof com.sun.management.GarbageCollectorMXBean)
+        .map(b -> ((com.sun.management.GarbageCollectorMXBean) b).getLastGcInfo())
+        .filter(Objects::nonNull)
+        .max(Comparator.comparingLong(GcInfo::getEndTime))
+        .map(gc -> heapPools.stream().map(gc.getMemoryUsageAfterGc()::get).filter(Objects::nonNull)
+            .mapToLong(MemoryUsage::getUsed).sum())
+        .orElse(0L);
+  }
+
+  private static int runInSession(SparkSession spark, Settings settings, List<Job> jobs, PrintStream out) {
+    Clock clock = Clock.systemUTC();
+    String runId = RUN_ID.format(clock.instant()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+    long start = System.currentTimeMillis();
+    JobContext ctx = JobContext.create(spark, settings, runId, clock);
+    jobs.forEach(job -> job.validate(ctx));
+    try (WarehouseLock lock = WarehouseLock.acquire(ctx.tables().root(), runId,
+        spark.sparkContext().hadoopConfiguration())) {
+      int exit = runLocked(ctx, jobs, out, start);
+      Cataloging.afterRun(spark, settings);
+      return exit;
     }
   }
 

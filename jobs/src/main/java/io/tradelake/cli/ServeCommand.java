@@ -2,11 +2,10 @@ package io.tradelake.cli;
 
 import io.tradelake.config.Settings;
 import io.tradelake.table.ServeMarker;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connect.service.SparkConnectService;
 import org.slf4j.Logger;
@@ -35,8 +34,7 @@ final class ServeCommand implements Callable<Integer> {
   int refreshSeconds;
 
   final TradeLake root;
-  private final CountDownLatch stopped = new CountDownLatch(1);
-  private final CountDownLatch done = new CountDownLatch(1);
+  private final StopSignal stop = new StopSignal("tradelake-serve-stop");
 
   ServeCommand(TradeLake root) {
     this.root = root;
@@ -53,33 +51,21 @@ final class ServeCommand implements Callable<Integer> {
     options.overrides = conf;
     Settings settings = PipelineRunner.settings(options);
     boolean embedded = settings.catalog().metastore() == Settings.Catalog.Metastore.EMBEDDED;
-    try {
-      return serve(settings, embedded);
-    } finally {
-      done.countDown();
-    }
+    return serve(settings, embedded);
   }
 
   private int serve(Settings settings, boolean embedded) throws InterruptedException {
-    try (ServeMarker marker = embedded ? ServeMarker.take(settings.warehouse(), port) : null) {
+    // On SIGTERM / Ctrl-C: stop serving, and let the server, the session and the marker be closed first.
+    try (StopSignal.Installed onExit = stop.install();
+        ServeMarker marker = embedded ? ServeMarker.take(settings.warehouse(), port) : null) {
       SparkSession spark = root.sessions().open(settings);
-      // On SIGTERM / Ctrl-C: stop serving, and let the server, the session and the marker be closed first.
-      Thread hook = new Thread(() -> {
-        stopped.countDown();
-        try {
-          done.await(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "tradelake-serve-stop");
-      Runtime.getRuntime().addShutdownHook(hook);
       try {
         Cataloging.forQueries(spark, settings);
         SparkConnectService.start(spark.sparkContext());
         root.out().println("serving " + settings.warehouse() + " on sc://127.0.0.1:" + port
             + " (catalog database " + settings.catalog().database() + "); stop with Ctrl-C");
         root.out().flush();
-        while (!stopped.await(refreshSeconds, TimeUnit.SECONDS)) {
+        while (!stop.awaitStop(Duration.ofSeconds(refreshSeconds))) {
           try {
             Cataloging.forQueries(spark, settings);
           } catch (RuntimeException e) { // keep serving what is registered
@@ -90,21 +76,7 @@ final class ServeCommand implements Callable<Integer> {
       } finally {
         SparkConnectService.stop(scala.Option.empty(), scala.Option.empty());
         root.sessions().close(spark);
-        removeHook(hook);
       }
-    }
-  }
-
-  /** Ends a serve started in this JVM (tests); from outside, stop the process (SIGTERM, Ctrl-C). */
-  void stop() {
-    stopped.countDown();
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // the hook is what ended the serve
     }
   }
 }

@@ -9,6 +9,7 @@ import io.tradelake.model.BuyerSegmentationJob;
 import io.tradelake.model.MarketClusteringJob;
 import io.tradelake.runtime.Job;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -196,8 +197,44 @@ public final class TradeLake {
             + "runs up to aggregate, and the models retrained on their own schedule with `model`.")
     Stage until = Stage.model;
 
+    @Option(names = "--every", paramLabel = "<period>", converter = RunSchedule.DurationConverter.class,
+        description = {"Keep running: start a run every <period> (90s, 15m, 6h, 1d or PT6H), at fixed times from "
+            + "the first, in this one process until it is stopped (Ctrl-C, SIGTERM). Each run takes the files "
+            + "landed since the one before, as a scheduled command would, without starting a JVM and Spark each "
+            + "time. A start that finds the warehouse in use by another run is skipped."})
+    Duration every;
+
+    @Option(names = "--max-runs", paramLabel = "<n>", defaultValue = "0",
+        description = "With --every: stop after <n> runs (default: 0, until stopped).")
+    int maxRuns;
+
+    /** Stops a repeating run between runs; a run interrupted by the stop is taken again by the next start. */
+    private final StopSignal stop = new StopSignal("tradelake-run-stop");
+
     Run(TradeLake root) {
       super(root);
+    }
+
+    @Override
+    public Integer call() {
+      if (every == null) {
+        if (maxRuns != 0) {
+          throw new IllegalArgumentException("--max-runs is for repeated runs: give --every too");
+        }
+        return super.call();
+      }
+      return repeat(new RunSchedule(every, maxRuns), stop::awaitStop);
+    }
+
+    /** Runs on the schedule, pausing with {@code pause} between runs (tests land files there). */
+    int repeat(RunSchedule schedule, PipelineRunner.Pause pause) {
+      try (StopSignal.Installed onExit = stop.install()) {
+        return PipelineRunner.repeat(options, () -> jobs().stream().map(Supplier::get).toList(), root.out,
+            root.sessions, schedule, pause);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted between runs", e);
+      }
     }
 
     @Override
