@@ -30,7 +30,7 @@ final class Cataloging {
     Optional<ServeMarker.Holder> serve = servedElsewhere(spark, settings);
     if (serve.isPresent()) {
       LOG.info("catalog: tables not registered by this run: the metastore is held by {}, which registers them "
-          + "on its next refresh; they are readable by path meanwhile", serve.get().describe());
+          + "on its next refresh or run; they are readable by path meanwhile", serve.get().describe());
       return;
     }
     try {
@@ -41,6 +41,23 @@ final class Cataloging {
       LOG.warn("catalog: tables not registered by this run ({}); they are readable by path, and the next run, "
           + "sql, docs or serve registers them", explain(e, settings));
     }
+  }
+
+  /**
+   * For a process that runs again and again ({@code run --every}): holds the embedded metastore for its lifetime
+   * (the marker {@code serve} takes), since Derby stays open in it once a run has registered tables, so that
+   * sql, docs and other runs meanwhile leave the metastore alone instead of failing on it. Null when there is
+   * nothing to hold: another catalog, a warehouse that is not local, or another process holding it already (its
+   * registrations then stand for this process's, as for any run).
+   */
+  static ServeMarker holdEmbeddedMetastore(Settings settings, String command) {
+    boolean local = !settings.warehouse().matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")
+        || settings.warehouse().startsWith("file:");
+    if (settings.catalog().metastore() != Settings.Catalog.Metastore.EMBEDDED || !local
+        || ServeMarker.holder(settings.warehouse()).isPresent()) {
+      return null;
+    }
+    return ServeMarker.take(settings.warehouse(), command, 0);
   }
 
   /**

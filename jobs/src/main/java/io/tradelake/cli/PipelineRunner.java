@@ -11,6 +11,7 @@ import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.RunMetricsTable;
+import io.tradelake.table.ServeMarker;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
 import java.io.PrintStream;
@@ -82,6 +83,13 @@ final class PipelineRunner {
   static int repeat(JobOptions options, Supplier<List<Job>> jobs, PrintStream out, SessionLifecycle sessions,
       RunSchedule schedule, Pause pause) throws InterruptedException {
     Settings settings = settings(options);
+    try (ServeMarker metastore = Cataloging.holdEmbeddedMetastore(settings, "tradelake run --every")) {
+      return repeatInSession(settings, jobs, out, sessions, schedule, pause);
+    }
+  }
+
+  private static int repeatInSession(Settings settings, Supplier<List<Job>> jobs, PrintStream out,
+      SessionLifecycle sessions, RunSchedule schedule, Pause pause) throws InterruptedException {
     SparkSession spark = sessions.open(settings);
     try {
       Instant first = Instant.now();

@@ -57,7 +57,7 @@ final class ServeCommand implements Callable<Integer> {
   private int serve(Settings settings, boolean embedded) throws InterruptedException {
     // On SIGTERM / Ctrl-C: stop serving, and let the server, the session and the marker be closed first.
     try (StopSignal.Installed onExit = stop.install();
-        ServeMarker marker = embedded ? ServeMarker.take(settings.warehouse(), port) : null) {
+        ServeMarker marker = embedded ? ServeMarker.take(settings.warehouse(), ServeMarker.SERVE, port) : null) {
       SparkSession spark = root.sessions().open(settings);
       try {
         Cataloging.forQueries(spark, settings);

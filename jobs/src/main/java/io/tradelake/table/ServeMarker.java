@@ -14,21 +14,26 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The file {@code <warehouse>/_catalog/serve.lock} that {@code tradelake serve} holds while it runs. The embedded
- * metastore (Derby) admits one process at a time: other commands that find a live holder here leave the
- * metastore alone instead of failing on it. A marker whose process is gone (same host) is ignored.
+ * The file {@code <warehouse>/_catalog/serve.lock} that a long-lived process holds while it runs: {@code tradelake
+ * serve}, or {@code tradelake run --every}. The embedded metastore (Derby) admits one process at a time, and such
+ * a process keeps it open once it has used it: other commands that find a live holder here leave the metastore
+ * alone instead of failing on it. A marker whose process is gone (same host) is ignored.
  */
 public final class ServeMarker implements AutoCloseable {
 
   public static final String CATALOG_DIR = "_catalog";
   public static final String FILE = "serve.lock";
 
-  /** The serving process: where to connect instead. */
-  public record Holder(long pid, String host, int port, String since) {
+  /** The holding process, and for serve where to connect instead ({@code port} 0 for another command). */
+  public record Holder(String command, long pid, String host, int port, String since) {
     public String describe() {
-      return "tradelake serve (pid " + pid + " on " + host + ", sc://127.0.0.1:" + port + ", since " + since + ")";
+      return command + " (pid " + pid + " on " + host + (port > 0 ? ", sc://127.0.0.1:" + port : "") + ", since "
+          + since + ")";
     }
   }
+
+  /** What {@code tradelake serve} writes as its command. */
+  public static final String SERVE = "tradelake serve";
 
   private final Path path;
 
@@ -51,19 +56,23 @@ public final class ServeMarker implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
     }
-    Holder h = new Holder(Long.parseLong(p.getProperty("pid", "-1")), p.getProperty("host", ""),
+    Holder h = new Holder(p.getProperty("command", SERVE), Long.parseLong(p.getProperty("pid", "-1")),
+        p.getProperty("host", ""),
         Integer.parseInt(p.getProperty("port", "0")), p.getProperty("since", ""));
     boolean self = h.pid() == ProcessHandle.current().pid();
     boolean dead = host().equals(h.host()) && ProcessHandle.of(h.pid()).map(ph -> !ph.isAlive()).orElse(true);
     return self || dead ? Optional.empty() : Optional.of(h);
   }
 
-  /** Marks the warehouse's metastore as served by this process; fails if another live serve holds it. */
-  public static ServeMarker take(String warehouse, int port) {
+  /**
+   * Marks the warehouse's metastore as held by this process, running {@code command} ({@code port} 0 when it
+   * serves no clients); fails if another live process holds it.
+   */
+  public static ServeMarker take(String warehouse, String command, int port) {
     Path dir = catalogDir(warehouse);
     Path path = dir.resolve(FILE);
-    String content = "pid=" + ProcessHandle.current().pid() + "\nhost=" + host() + "\nport=" + port + "\nsince="
-        + Instant.now() + "\n";
+    String content = "command=" + command + "\npid=" + ProcessHandle.current().pid() + "\nhost=" + host() + "\nport="
+        + port + "\nsince=" + Instant.now() + "\n";
     try {
       Files.createDirectories(dir);
       for (int attempt = 0; attempt < 2; attempt++) {
@@ -73,7 +82,7 @@ public final class ServeMarker implements AutoCloseable {
         } catch (FileAlreadyExistsException e) {
           Optional<Holder> other = holder(warehouse);
           if (other.isPresent()) {
-            throw new WarehouseLock.BusyException("the catalog of " + warehouse + " is already served by "
+            throw new WarehouseLock.BusyException("the catalog of " + warehouse + " is already held by "
                 + other.get().describe());
           }
           Files.deleteIfExists(path); // left by a serve that is gone

@@ -2,6 +2,7 @@ package io.tradelake.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.tradelake.table.ServeMarker;
 import io.tradelake.table.Tables;
 import io.tradelake.testing.ChildJvm;
 import io.tradelake.testing.SparkTest;
@@ -76,7 +77,10 @@ class RepeatedRunTest {
     assertThat(r.out().split("TradeLake run ", -1)).hasSize(3);
   }
 
-  /** SIGTERM between runs: the process stops at once, its session closed, no lock left on the warehouse. */
+  /**
+   * The process holds the embedded metastore for its lifetime, as serve does, so that sql and other runs leave
+   * it alone meanwhile; SIGTERM between runs stops it at once, its session closed, no lock or marker left.
+   */
   @Test
   void aStopBetweenRunsEndsTheProcessInOrder(@TempDir Path dir) throws Exception {
     Path input = Files.createDirectories(dir.resolve("input").resolve("shopline-csv")).getParent();
@@ -86,12 +90,15 @@ class RepeatedRunTest {
         "--until", "ingest", "--every", "1h", "--input", input.toString(), "--warehouse", warehouse.toString()), log);
     try {
       ChildJvm.awaitLine(run, log, "run 1 done", 5);
+      assertThat(ServeMarker.holder(warehouse.toString())).get()
+          .satisfies(h -> assertThat(h.describe()).startsWith("tradelake run --every (pid " + run.pid()));
     } finally {
       run.destroy();
     }
     ChildJvm.await(run, log, 2);
     assertThat(Files.readString(log)).contains("stopped after 1 runs");
     assertThat(warehouse.resolve("_tradelake.lock")).doesNotExist();
+    assertThat(warehouse.resolve("_catalog").resolve(ServeMarker.FILE)).doesNotExist();
   }
 
   @Test
