@@ -51,10 +51,8 @@ final class Cataloging {
    * registrations then stand for this process's, as for any run).
    */
   static ServeMarker holdEmbeddedMetastore(Settings settings, String command) {
-    boolean local = !settings.warehouse().matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*")
-        || settings.warehouse().startsWith("file:");
-    if (settings.catalog().metastore() != Settings.Catalog.Metastore.EMBEDDED || !local
-        || ServeMarker.holder(settings.warehouse()).isPresent()) {
+    if (settings.catalog().metastore() != Settings.Catalog.Metastore.EMBEDDED
+        || !ServeMarker.localWarehouse(settings.warehouse()) || ServeMarker.holder(settings.warehouse()).isPresent()) {
       return null;
     }
     return ServeMarker.take(settings.warehouse(), command, 0);

@@ -33,7 +33,7 @@ final class Metastores {
       return;
     }
     String warehouse = settings.warehouse();
-    if (warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") && !warehouse.startsWith("file:")) {
+    if (!ServeMarker.localWarehouse(warehouse)) {
       LOG.warn("catalog: the embedded metastore needs a local warehouse; {} is not: set catalog.metastore = "
           + "external (or none)", warehouse);
       return;

@@ -41,6 +41,11 @@ public final class ServeMarker implements AutoCloseable {
     this.path = path;
   }
 
+  /** Whether the warehouse is on the local file system, where alone the embedded metastore (and this marker) lives. */
+  public static boolean localWarehouse(String warehouse) {
+    return !warehouse.matches("^[a-zA-Z][a-zA-Z0-9+.-]+:.*") || warehouse.startsWith("file:");
+  }
+
   public static Path catalogDir(String warehouse) {
     return Path.of(Tables.absolute(warehouse).replaceFirst("^file:", "")).resolve(CATALOG_DIR);
   }
@@ -57,8 +62,7 @@ public final class ServeMarker implements AutoCloseable {
       throw new UncheckedIOException("cannot read " + path + ": " + e.getMessage(), e);
     }
     Holder h = new Holder(p.getProperty("command", SERVE), Long.parseLong(p.getProperty("pid", "-1")),
-        p.getProperty("host", ""),
-        Integer.parseInt(p.getProperty("port", "0")), p.getProperty("since", ""));
+        p.getProperty("host", ""), Integer.parseInt(p.getProperty("port", "0")), p.getProperty("since", ""));
     boolean self = h.pid() == ProcessHandle.current().pid();
     boolean dead = host().equals(h.host()) && ProcessHandle.of(h.pid()).map(ph -> !ph.isAlive()).orElse(true);
     return self || dead ? Optional.empty() : Optional.of(h);
@@ -85,7 +89,7 @@ public final class ServeMarker implements AutoCloseable {
             throw new WarehouseLock.BusyException("the catalog of " + warehouse + " is already held by "
                 + other.get().describe());
           }
-          Files.deleteIfExists(path); // left by a serve that is gone
+          Files.deleteIfExists(path); // left by a process that is gone
         }
       }
       throw new WarehouseLock.BusyException("the catalog of " + warehouse + " keeps changing hands; try again");

@@ -7,9 +7,7 @@ import io.tradelake.table.Tables;
 import io.tradelake.testing.ChildJvm;
 import io.tradelake.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,13 +126,12 @@ class RepeatedRunTest {
     assertThat(new RunSchedule(Duration.ofHours(1), 2).another(2)).isFalse();
   }
 
+  /** The fixture's file for that day, as {@link IncrementalEqualsFullRebuildTest#land} lands it. */
   private static void land(Path input, String relative) {
-    Path target = input.resolve(relative);
     try {
-      Files.createDirectories(target.getParent());
-      Files.copy(FIXTURE.resolve("input").resolve(relative), target);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      IncrementalEqualsFullRebuildTest.land(input, relative, null);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot land " + relative, e);
     }
   }
 }
