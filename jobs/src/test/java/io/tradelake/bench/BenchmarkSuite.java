@@ -75,12 +75,13 @@ public final class BenchmarkSuite {
     int daysPerMonth = Integer.getInteger("bench.daysPerMonth", 0);
     Settings settings = Settings.from(ConfigLoader.load("local", Optional.empty(), List.of()));
     SparkSession spark = SparkSessions.create(settings);
+    SparkWork work = SparkWork.install(spark);
     List<Figures> all = new ArrayList<>();
     int dailyRuns = Integer.getInteger("bench.dailyRuns", 0);
     Map<String, Long> dailyFiles = Map.of();
     try {
       for (long events : sizes) {
-        all.add(measure(spark, settings, events, cache, daysPerMonth));
+        all.add(measure(spark, work, settings, events, cache, daysPerMonth));
       }
       if (dailyRuns > 0) {
         dailyFiles = DailyRuns.filesAfter(spark, settings, dailyRuns, cache);
@@ -101,8 +102,8 @@ public final class BenchmarkSuite {
         .map(String::trim).filter(x -> !x.isEmpty()).map(Long::parseLong).toList();
   }
 
-  static Figures measure(SparkSession spark, Settings settings, long events, Path cache, int daysPerMonth)
-      throws Exception {
+  static Figures measure(SparkSession spark, SparkWork work, Settings settings, long events, Path cache,
+      int daysPerMonth) throws Exception {
     Figures f = new Figures(events);
     Path data = cache.resolve("events-" + events + (daysPerMonth > 0 ? "-dpm" + daysPerMonth : ""));
     if (!Files.exists(data.resolve("_truth/manifest.json"))) {
@@ -143,8 +144,10 @@ public final class BenchmarkSuite {
     String lastDay = linkDays(data, landing, false);
     resetPeaks();
     long full = System.nanoTime();
+    long fullFrom = System.currentTimeMillis();
     run(spark, landing, warehouse);
     double fullSeconds = secs(full);
+    Map<String, SparkWork.Totals> fullWork = work.between(spark, fullFrom, System.currentTimeMillis());
     double poolPeaksMb = peakHeapMb();
     f.peakHeapMb = HEAP_AFTER_GC.peakMb();
     Tables tables = Tables.at(warehouse.toString(), spark);
@@ -166,6 +169,7 @@ public final class BenchmarkSuite {
           "%,.0f (%,.0f) · %.2f  [%,d rows in %.1f s]", rate, rate / cores(spark), rate / floorRate, m.getLong(2), s));
     }
     f.put("full run, all stages (s)", String.format(Locale.ROOT, "%.1f", fullSeconds));
+    putWork(f, "Spark work, full run: ", fullWork, metrics.where("run_id = '" + firstRun + "'"), order, cores(spark));
     f.put("JVM heap in use after GC, peak, full run (MB)", String.format(Locale.ROOT, "%.0f", f.peakHeapMb));
     f.put("JVM heap pools' peaks summed, full run (MB)", String.format(Locale.ROOT, "%.0f", poolPeaksMb));
     f.put("JIT code cache, peak use, full run (MB of MB)", codeCache());
@@ -236,8 +240,10 @@ public final class BenchmarkSuite {
     Dirs.deleteRecursively(copy);
     resetPeaks();
     long inc = System.nanoTime();
+    long incFrom = System.currentTimeMillis();
     tradelake(spark, "run", "--until", "aggregate", "--input", landing.toString(), "--warehouse", warehouse.toString());
     double toGold = secs(inc);
+    Map<String, SparkWork.Totals> incWork = work.between(spark, incFrom, System.currentTimeMillis());
     long retrain = System.nanoTime();
     tradelake(spark, "model", "--input", landing.toString(), "--warehouse", warehouse.toString());
     double incSeconds = toGold + secs(retrain);
@@ -260,10 +266,27 @@ public final class BenchmarkSuite {
       }
     }
     f.put("one-day increment by stage (s)", byStage.toString());
+    putWork(f, "Spark work, daily run (warm JVM): ", incWork, incMetrics, order.subList(0, 3), cores(spark));
     f.put("JIT code cache, peak use, increment (MB of MB)", codeCache());
     Dirs.deleteRecursively(landing);
     Dirs.deleteRecursively(warehouse);
     return f;
+  }
+
+  /**
+   * A row per stage of Spark's own metrics of its work ({@link SparkWork}), set against the stage's duration as
+   * its rows in {@code runMetrics} give it (a stage's tables share one; the model stage's two jobs have one each).
+   */
+  static void putWork(Figures f, String prefix, Map<String, SparkWork.Totals> work, Dataset<Row> runMetrics,
+      List<String> stages, int cores) {
+    for (String stage : stages) {
+      SparkWork.Totals t = work.get(stage);
+      Row d = runMetrics.where("stage = '" + stage + "' AND duration_ms > 0").selectExpr("sum(DISTINCT duration_ms)")
+          .first();
+      if (t != null && !d.isNullAt(0)) {
+        f.put(prefix + stage, t.describe(d.getLong(0) / 1000.0, cores));
+      }
+    }
   }
 
   static long scanFloor(SparkSession spark, SourceLayout layout, List<String> paths) {

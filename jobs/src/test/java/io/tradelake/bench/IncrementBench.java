@@ -22,15 +22,21 @@ import java.util.stream.Stream;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.scheduler.SparkListenerStageCompleted;
+import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * One stage's increment alone, in a warm JVM, with its Spark jobs timed: {@code java … IncrementBench <warehouse>
  * <stage> [repeats [option …]]} (options passed to the stage's command, e.g. {@code --conf key=value}), where the warehouse has input the stage has not processed yet (e.g. after
  * {@code run --until clean} of a new day, for {@code aggregate}). Each repeat copies the warehouse, runs the
- * stage on the copy and prints its wall time and each Spark job's time and description. Not a test.
+ * stage on the copy and prints its wall time and each Spark job's time and description ({@link #STAGES}: and each
+ * stage's). Not a test.
  */
 public final class IncrementBench {
+
+  /** With {@code -Dincbench.stages=true}, each completed Spark stage too: its tasks, time and records. */
+  private static final boolean STAGES = Boolean.getBoolean("incbench.stages");
 
   private IncrementBench() {}
 
@@ -48,6 +54,17 @@ public final class IncrementBench {
         started.put(e.jobId(), new long[] {e.time()});
         String d = e.properties() == null ? null : e.properties().getProperty("spark.job.description");
         described.put(e.jobId(), d == null ? "" : d);
+      }
+
+      @Override
+      public void onStageCompleted(SparkListenerStageCompleted e) {
+        if (STAGES) {
+          StageInfo i = e.stageInfo();
+          long wall = (Long) i.completionTime().get() - (Long) i.submissionTime().get();
+          System.out.printf(Locale.ROOT, "incbench:     stage %d: %d tasks, %d ms, task time %d ms, records in %d / shuffled in %d%n",
+              i.stageId(), i.numTasks(), wall, i.taskMetrics().executorRunTime(),
+              i.taskMetrics().inputMetrics().recordsRead(), i.taskMetrics().shuffleReadMetrics().recordsRead());
+        }
       }
 
       @Override
