@@ -169,7 +169,8 @@ public final class BenchmarkSuite {
           "%,.0f (%,.0f) · %.2f  [%,d rows in %.1f s]", rate, rate / cores(spark), rate / floorRate, m.getLong(2), s));
     }
     f.put("full run, all stages (s)", String.format(Locale.ROOT, "%.1f", fullSeconds));
-    putWork(f, "Spark work, full run: ", fullWork, metrics.where("run_id = '" + firstRun + "'"), order, cores(spark));
+    putWork(f, "Spark work, full run: ", fullWork, durations(metrics.where("run_id = '" + firstRun + "'"), order),
+        cores(spark));
     f.put("JVM heap in use after GC, peak, full run (MB)", String.format(Locale.ROOT, "%.0f", f.peakHeapMb));
     f.put("JVM heap pools' peaks summed, full run (MB)", String.format(Locale.ROOT, "%.0f", poolPeaksMb));
     f.put("JIT code cache, peak use, full run (MB of MB)", codeCache());
@@ -256,17 +257,12 @@ public final class BenchmarkSuite {
     f.put("JVM heap in use after GC, peak, increment (MB)", String.format(Locale.ROOT, "%.0f",
         HEAP_AFTER_GC.peakMb()));
     Dataset<Row> incMetrics = tables.read(Tables.RUN_METRICS).where("run_id <> '" + firstRun + "'");
+    Map<String, Double> incSecondsByStage = durations(incMetrics, order);
     StringBuilder byStage = new StringBuilder();
-    for (String stage : order) {
-      // A stage's tables share its duration; the model stage runs two jobs (markets, buyers), each with its own.
-      Row d = incMetrics.where("stage = '" + stage + "' AND duration_ms > 0").selectExpr("sum(DISTINCT duration_ms)").first();
-      if (!d.isNullAt(0)) {
-        byStage.append(byStage.isEmpty() ? "" : " · ").append(stage).append(' ')
-            .append(String.format(Locale.ROOT, "%.1f", d.getLong(0) / 1000.0));
-      }
-    }
+    incSecondsByStage.forEach((stage, seconds) -> byStage.append(byStage.isEmpty() ? "" : " · ").append(stage)
+        .append(' ').append(String.format(Locale.ROOT, "%.1f", seconds)));
     f.put("one-day increment by stage (s)", byStage.toString());
-    putWork(f, "Spark work, daily run (warm JVM): ", incWork, incMetrics, order.subList(0, 3), cores(spark));
+    putWork(f, "Spark work, daily run (warm JVM): ", incWork, incSecondsByStage, cores(spark));
     f.put("JIT code cache, peak use, increment (MB of MB)", codeCache());
     Dirs.deleteRecursively(landing);
     Dirs.deleteRecursively(warehouse);
@@ -274,19 +270,30 @@ public final class BenchmarkSuite {
   }
 
   /**
-   * A row per stage of Spark's own metrics of its work ({@link SparkWork}), set against the stage's duration as
-   * its rows in {@code runMetrics} give it (a stage's tables share one; the model stage's two jobs have one each).
+   * Seconds per stage, in the order of {@code stages}, of those with rows in {@code runMetrics}: a stage's tables
+   * share its duration; the model stage runs two jobs (markets, buyers), each with its own.
    */
-  static void putWork(Figures f, String prefix, Map<String, SparkWork.Totals> work, Dataset<Row> runMetrics,
-      List<String> stages, int cores) {
+  static Map<String, Double> durations(Dataset<Row> runMetrics, List<String> stages) {
+    Map<String, Double> out = new LinkedHashMap<>();
     for (String stage : stages) {
-      SparkWork.Totals t = work.get(stage);
       Row d = runMetrics.where("stage = '" + stage + "' AND duration_ms > 0").selectExpr("sum(DISTINCT duration_ms)")
           .first();
-      if (t != null && !d.isNullAt(0)) {
-        f.put(prefix + stage, t.describe(d.getLong(0) / 1000.0, cores));
+      if (!d.isNullAt(0)) {
+        out.put(stage, d.getLong(0) / 1000.0);
       }
     }
+    return out;
+  }
+
+  /** A row per stage of Spark's own metrics of its work ({@link SparkWork}), set against its {@link #durations}. */
+  static void putWork(Figures f, String prefix, Map<String, SparkWork.Totals> work, Map<String, Double> seconds,
+      int cores) {
+    seconds.forEach((stage, s) -> {
+      SparkWork.Totals t = work.get(stage);
+      if (t != null) {
+        f.put(prefix + stage, t.describe(s, cores));
+      }
+    });
   }
 
   static long scanFloor(SparkSession spark, SourceLayout layout, List<String> paths) {

@@ -1,10 +1,12 @@
 package io.tradelake.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.executor.TaskMetrics;
 import org.apache.spark.scheduler.SparkListener;
@@ -27,7 +29,6 @@ final class SparkWork extends SparkListener {
   /** One pipeline stage's Spark work over a window of time. */
   static final class Totals {
     long jobs;
-    long sparkStages;
     long tasks;
     long runMs;
     long cpuMs;
@@ -53,8 +54,8 @@ final class SparkWork extends SparkListener {
   private record Done(String group, long submittedMs, long tasks, TaskMetrics metrics) {}
 
   private final Map<Integer, Job> jobOfStage = new ConcurrentHashMap<>();
-  private final List<Job> jobs = java.util.Collections.synchronizedList(new ArrayList<>());
-  private final List<Done> stages = java.util.Collections.synchronizedList(new ArrayList<>());
+  private final List<Job> jobs = Collections.synchronizedList(new ArrayList<>());
+  private final List<Done> stages = Collections.synchronizedList(new ArrayList<>());
 
   static SparkWork install(SparkSession spark) {
     SparkWork w = new SparkWork();
@@ -91,7 +92,7 @@ final class SparkWork extends SparkListener {
   Map<String, Totals> between(SparkSession spark, long fromMs, long toMs)
       throws java.util.concurrent.TimeoutException {
     spark.sparkContext().listenerBus().waitUntilEmpty();
-    Map<String, Totals> out = new java.util.TreeMap<>();
+    Map<String, Totals> out = new TreeMap<>();
     synchronized (jobs) {
       for (Job j : jobs) {
         if (j.startMs() >= fromMs && j.startMs() <= toMs) {
@@ -106,7 +107,6 @@ final class SparkWork extends SparkListener {
         }
         Totals t = out.computeIfAbsent(d.group(), g -> new Totals());
         TaskMetrics m = d.metrics();
-        t.sparkStages++;
         t.tasks += d.tasks();
         t.runMs += m.executorRunTime();
         t.cpuMs += m.executorCpuTime() / 1_000_000;
