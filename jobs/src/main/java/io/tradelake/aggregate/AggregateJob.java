@@ -42,10 +42,7 @@ public final class AggregateJob implements Job {
   @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
-    if (!ctx.tables().exists(Tables.SILVER)) {
-      throw new IllegalStateException("no silver table at " + ctx.tables().path(Tables.SILVER) + ": run clean first");
-    }
-    Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
+    Dataset<Row> silver = ctx.tables().readInput(Tables.SILVER, "clean");
     Row maxBatch = silver.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.AGGREGATE_LOG);
     Optional<BatchProgress.Range> last = progress.last();

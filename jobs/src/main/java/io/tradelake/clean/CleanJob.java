@@ -57,11 +57,8 @@ public final class CleanJob implements Job {
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     Settings s = ctx.settings();
-    if (!ctx.tables().exists(Tables.BRONZE)) {
-      throw new IllegalStateException("no bronze table at " + ctx.tables().path(Tables.BRONZE) + ": run ingest first");
-    }
     ctx.describe(NAME, "find new bronze batches");
-    Dataset<Row> bronze = ctx.tables().read(Tables.BRONZE);
+    Dataset<Row> bronze = ctx.tables().readInput(Tables.BRONZE, "ingest");
     Row maxBatch = bronze.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
     BatchProgress.Range range = progress.next(maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));

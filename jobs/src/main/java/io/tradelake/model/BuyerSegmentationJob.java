@@ -134,10 +134,7 @@ public final class BuyerSegmentationJob implements Job {
 
   /** buyer_features from the whole of silver (recency needs every buyer's last order); returns its rows. */
   static long writeFeatures(JobContext ctx) {
-    if (!ctx.tables().exists(Tables.SILVER)) {
-      throw new IllegalStateException("no silver_events table: run clean first");
-    }
-    Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
+    Dataset<Row> silver = ctx.tables().readInput(Tables.SILVER, "clean");
     ctx.describe(NAME, "count cancel and refund events");
     boolean fewFlagged = BuyerFeatures.fewFlaggedOrders(silver);
     ctx.describe(NAME, "buyer features");

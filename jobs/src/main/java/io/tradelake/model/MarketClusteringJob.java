@@ -41,18 +41,13 @@ public final class MarketClusteringJob implements Job {
   @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
-    if (!ctx.tables().exists(Tables.GROWTH_BY_MARKET)) {
-      throw new IllegalStateException("no growth_by_market table: run aggregate first");
-    }
-    if (!ctx.tables().exists(Tables.SILVER)) {
-      throw new IllegalStateException("no silver_events table: run clean first");
-    }
+    Dataset<Row> gold = ctx.tables().readInput(Tables.GROWTH_BY_MARKET, "aggregate");
+    Dataset<Row> silver = ctx.tables().readInput(Tables.SILVER, "clean");
     Settings.ClusterModel configured = ctx.settings().marketModel();
-    Dataset<Row> silver = ctx.tables().read(Tables.SILVER);
     ctx.describe(NAME, "count cancel events");
     boolean fewCancels = SalesFacts.fewCancels(silver);
     ctx.describe(NAME, "market features");
-    long featureRows = ctx.tables().overwrite(MarketFeatures.from(ctx.tables().read(Tables.GROWTH_BY_MARKET),
+    long featureRows = ctx.tables().overwrite(MarketFeatures.from(gold,
         silver, BuyerSegmentationJob.channels(ctx.settings()), ctx.settings().minBuyersPerCell(), fewCancels),
         Tables.MARKET_FEATURES);
     Dataset<Row> features = KSearch.inStableOrder(ctx.tables().read(Tables.MARKET_FEATURES), featureRows, "market",

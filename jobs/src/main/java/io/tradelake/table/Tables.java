@@ -140,6 +140,17 @@ public final class Tables {
     return spark.read().format("delta").load(path(table));
   }
 
+  /**
+   * {@link #read} of a stage's input table, which must exist: if not, the one-line cause names the table, where
+   * it was looked for and the command that writes it.
+   */
+  public Dataset<Row> readInput(String table, String writtenBy) {
+    if (!exists(table)) {
+      throw new IllegalStateException("no " + table + " table at " + path(table) + ": run " + writtenBy + " first");
+    }
+    return read(table);
+  }
+
   /** Replaces the table's content (and schema) in one Delta commit; returns the rows written. */
   public long overwrite(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -168,10 +169,12 @@ class CommandLineTest {
     assertThat(dir.resolve("wh").resolve(io.tradelake.table.WarehouseLock.FILE)).doesNotExist();
   }
 
-  @Test
-  void cleanWithoutBronzeSaysWhatToRunFirst(SparkSession spark, @TempDir Path dir) {
-    Result r = execute(spark, "clean", "--warehouse", dir.toString());
+  @ParameterizedTest
+  @CsvSource({"clean, bronze_events, ingest", "aggregate, silver_events, clean", "model, growth_by_market, aggregate"})
+  void aStageWithoutItsInputSaysWhatToRunFirst(String stage, String input, String writtenBy, SparkSession spark,
+      @TempDir Path dir) {
+    Result r = execute(spark, stage, "--warehouse", dir.toString());
     assertThat(r.exit()).isEqualTo(TradeLake.FAILED);
-    assertThat(r.err()).contains("run ingest first");
+    assertThat(r.err()).contains("no " + input + " table at " + dir.resolve(input) + ": run " + writtenBy + " first");
   }
 }
