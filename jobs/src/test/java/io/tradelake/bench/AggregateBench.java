@@ -36,13 +36,7 @@ public final class AggregateBench {
       spark.sparkContext().addSparkListener(new org.apache.spark.scheduler.SparkListener() {
         @Override
         public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
-          var i = e.stageInfo();
-          var m = i.taskMetrics();
-          System.out.printf("aggbench:   stage %d tasks %d %.2f s cpu %.2f s in %,d rec, shuffle read %,d rec, write %,d rec / %,d MB%n",
-              i.stageId(), i.numTasks(),
-              (((Long) i.completionTime().get()) - ((Long) i.submissionTime().get())) / 1e3,
-              m.executorCpuTime() / 1e9, m.inputMetrics().recordsRead(), m.shuffleReadMetrics().recordsRead(),
-              m.shuffleWriteMetrics().recordsWritten(), m.shuffleWriteMetrics().bytesWritten() >> 20);
+          System.out.println("aggbench:   " + SparkWork.stageLine(e.stageInfo()));
         }
       });
     }

@@ -23,7 +23,6 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerStageCompleted;
-import org.apache.spark.scheduler.StageInfo;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -59,11 +58,7 @@ public final class IncrementBench {
       @Override
       public void onStageCompleted(SparkListenerStageCompleted e) {
         if (STAGES) {
-          StageInfo i = e.stageInfo();
-          long wall = (Long) i.completionTime().get() - (Long) i.submissionTime().get();
-          System.out.printf(Locale.ROOT, "incbench:     stage %d: %d tasks, %d ms, task time %d ms, records in %d / shuffled in %d%n",
-              i.stageId(), i.numTasks(), wall, i.taskMetrics().executorRunTime(),
-              i.taskMetrics().inputMetrics().recordsRead(), i.taskMetrics().shuffleReadMetrics().recordsRead());
+          System.out.println("incbench:     " + SparkWork.stageLine(e.stageInfo()));
         }
       }
 

@@ -57,6 +57,21 @@ final class SparkWork extends SparkListener {
   private final List<Job> jobs = Collections.synchronizedList(new ArrayList<>());
   private final List<Done> stages = Collections.synchronizedList(new ArrayList<>());
 
+  /**
+   * One completed Spark stage on a line, for the benches that print each: {@code "stage 174: 10 tasks, 2.33 s,
+   * task time 3.50 s (CPU 3.44 s), records in 1,982,216, shuffle read 0, shuffle written 1,774,384 (62 MB)"}.
+   */
+  static String stageLine(StageInfo i) {
+    TaskMetrics m = i.taskMetrics();
+    long wallMs = (Long) i.completionTime().get() - (Long) i.submissionTime().get();
+    return String.format(Locale.ROOT,
+        "stage %d: %d tasks, %.2f s, task time %.2f s (CPU %.2f s), records in %,d, shuffle read %,d, "
+            + "shuffle written %,d (%d MB)",
+        i.stageId(), i.numTasks(), wallMs / 1e3, m.executorRunTime() / 1e3, m.executorCpuTime() / 1e9,
+        m.inputMetrics().recordsRead(), m.shuffleReadMetrics().recordsRead(), m.shuffleWriteMetrics().recordsWritten(),
+        m.shuffleWriteMetrics().bytesWritten() >> 20);
+  }
+
   static SparkWork install(SparkSession spark) {
     SparkWork w = new SparkWork();
     spark.sparkContext().addSparkListener(w);
