@@ -110,6 +110,7 @@ public final class IngestJob implements Job {
 
     ctx.describe(NAME, "read and count lines of batch " + batch + " (" + files.size() + " files)");
     Map<String, Long> linesByFile = new HashMap<>();
+    long headerLines = 0;
     List<Dataset<Row>> parts = new ArrayList<>();
     List<Dataset<Row>> cached = new ArrayList<>();
     Map<String, List<RawFile>> byLayoutAndState = files.stream().collect(Collectors.groupingBy(
@@ -128,6 +129,7 @@ public final class IngestJob implements Job {
       }
       Dataset<Row> blocks = ctx.spark().createDataFrame(blockRows, blockCounts.schema());
       LayoutParser parser = new LayoutParser(layouts.get(group.get(0).layout()));
+      headerLines += parser.headerLines(blocks);
       parts.add(RawLines.numbered(lines, blocks).transform(parser::parse));
     }
     List<FileFindings.Finding> findings = new ArrayList<>();
@@ -173,6 +175,10 @@ public final class IngestJob implements Job {
     }
     if (!changed.isEmpty()) {
       byRule.put("changed_file", (long) changed.size());
+    }
+    if (headerLines > 0) {
+      // Part of bronze's rows but no event: clean's rows_in is bronze's rows_out less these.
+      byRule.put("header_lines", headerLines);
     }
     return new BatchResult(lines + findings.size(), rowsOut, files.size(), rawBytes, byRule);
   }

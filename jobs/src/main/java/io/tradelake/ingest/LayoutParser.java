@@ -84,15 +84,7 @@ public final class LayoutParser {
     Column text = withoutBom(col("raw_line"));
     // A header layout's file must open with its header; one that does not is in another layout (or has
     // lost its header), so its columns cannot be trusted: every line of it is quarantined, none skipped.
-    Column headerOk;
-    if (!layout.header()) {
-      headerOk = lit(true);
-    } else {
-      // The exact header is the common case, and a plain comparison: the normalising regexes only run when
-      // it fails (every line of a file carries its first line, so this runs once per line).
-      headerOk = coalesce(col("file_first_line").equalTo(lit(String.join(layout.delimiter(), layout.columns())))
-          .or(headerMatches(withoutBom(col("file_first_line")))), lit(false));
-    }
+    Column headerOk = layout.header() ? opensWithHeader(col("file_first_line")) : lit(true);
     Column kind = when(lit(layout.header()).and(col("line_number").equalTo(1)).and(col("_header_ok")), lit(HEADER))
         .when(trim(text).equalTo(""), lit(BLANK))
         .otherwise(lit(DATA));
@@ -114,6 +106,25 @@ public final class LayoutParser {
     }
     return mapFields(split.select(keep.toArray(Column[]::new)), "source_file", "line_number", "raw_line", "layout",
         "line_kind", "parse_error");
+  }
+
+  /**
+   * How many of the files in {@link RawLines#blocks} open with this layout's header: the lines {@link #parse}
+   * marks {@code HEADER}, which bronze keeps and clean passes over. Counted on the blocks, a row per file block.
+   */
+  public long headerLines(Dataset<Row> blocks) {
+    if (!layout.header()) {
+      return 0;
+    }
+    return blocks.where(col("block_start").equalTo(0).and(opensWithHeader(col("first_line")))).count();
+  }
+
+  /** True when a file's first line is the layout's header, false when it is not or the file has none. */
+  private Column opensWithHeader(Column firstLine) {
+    // The exact header is the common case, and a plain comparison: the normalising regexes only run when
+    // it fails (every line of a file carries its first line, so this runs once per line).
+    return coalesce(firstLine.equalTo(lit(String.join(layout.delimiter(), layout.columns())))
+        .or(headerMatches(withoutBom(firstLine))), lit(false));
   }
 
   /** The text without a leading byte order mark; a test and a substring, not a regex, as it runs per line. */

@@ -8,6 +8,7 @@ import io.tradelake.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,18 @@ class DataSampleEndToEndTest {
   void everyStageBalancesAndEveryPlantedFaultIsQuarantinedByName() throws Exception {
     assertThat(exit).isZero();
     GroundTruth.of(SAMPLE).assertCleanStageMatches(tables);
+  }
+
+  @Test
+  void cleanTakesBronzesRowsButItsHeaderLinesWhichIngestCounts() {
+    Row ingest = tables.read(Tables.RUN_METRICS).where("stage = 'ingest' AND table_name = 'bronze_events'")
+        .selectExpr("rows_out", "rule_counts['header_lines']").first();
+    long cleanIn = tables.read(Tables.RUN_METRICS).where("stage = 'clean' AND table_name = 'silver_events'")
+        .selectExpr("rows_in").first().getLong(0);
+    long headers = tables.read(Tables.BRONZE).where("line_kind = 'HEADER'").count();
+    assertThat(headers).isPositive();
+    assertThat(ingest.getLong(1)).isEqualTo(headers);
+    assertThat(ingest.getLong(0) - ingest.getLong(1)).isEqualTo(cleanIn);
   }
 
   @Test

@@ -86,6 +86,28 @@ class LayoutParserTest {
   }
 
   @Test
+  void headerLinesCountTheFilesWhoseLineOneParsesAsTheHeader(SparkSession spark) {
+    Dataset<Row> lines = lines(spark,
+        row("exact", "1", "id;inv;qty;price"),
+        row("exact", "2", "e1;536365;6;2.55"),
+        row("spelled", "1", "\uFEFF\"ID\"; inv ;qty;price"),
+        row("lost", "1", "e2;536366;1;1.00"),
+        row("lost", "2", "id;inv;qty;price"));
+    // Blocks as RawLines.blocks gives them; "exact" read as two blocks, the second opening on a data line.
+    Dataset<Row> blocks = Rows.strings(spark, "file_path,block_start,first_line",
+            row("exact", "0", "id;inv;qty;price"),
+            row("exact", "17", "e1;536365;6;2.55"),
+            row("spelled", "0", "\uFEFF\"ID\"; inv ;qty;price"),
+            row("lost", "0", "e2;536366;1;1.00"))
+        .selectExpr("file_path", "CAST(block_start AS BIGINT) AS block_start", "first_line");
+
+    long marked = new LayoutParser(CSV).parse(lines).where("line_kind = 'HEADER'").count();
+    assertThat(marked).isEqualTo(2);
+    assertThat(new LayoutParser(CSV).headerLines(blocks)).isEqualTo(marked);
+    assertThat(new LayoutParser(JSON).headerLines(blocks)).isZero();
+  }
+
+  @Test
   void aFieldExpressionThatDoesNotResolveFailsValidation(SparkSession spark) {
     SourceLayout bad = new SourceLayout("bad", SourceLayout.Format.CSV, ",", "\"", false, List.of("a"), "",
         Map.of("event_id", new FieldSource(FieldSource.Kind.EXPRESSION, "upper(no_such_column)")), List.of(), "UTC");
