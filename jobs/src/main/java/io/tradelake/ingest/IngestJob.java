@@ -121,15 +121,15 @@ public final class IngestJob implements Job {
       Dataset<Row> lines = RawLines.read(ctx.spark(), group.stream().map(RawFile::path).toList(), broken)
           .persist(StorageLevel.MEMORY_AND_DISK());
       cached.add(lines);
+      LayoutParser parser = new LayoutParser(layouts.get(group.get(0).layout()));
       // One row per file block: bounded by the number of files, not by their content.
-      Dataset<Row> blockCounts = RawLines.blocks(lines);
+      Dataset<Row> blockCounts = parser.markHeaders(RawLines.blocks(lines));
       List<Row> blockRows = blockCounts.collectAsList();
       for (Row r : blockRows) {
         linesByFile.merge(r.getString(0), r.getLong(2), Long::sum);
+        headerLines += r.<Boolean>getAs("opens_with_header") ? 1 : 0;
       }
       Dataset<Row> blocks = ctx.spark().createDataFrame(blockRows, blockCounts.schema());
-      LayoutParser parser = new LayoutParser(layouts.get(group.get(0).layout()));
-      headerLines += parser.headerLines(blocks);
       parts.add(RawLines.numbered(lines, blocks).transform(parser::parse));
     }
     List<FileFindings.Finding> findings = new ArrayList<>();

@@ -109,14 +109,15 @@ public final class LayoutParser {
   }
 
   /**
-   * How many of the files in {@link RawLines#blocks} open with this layout's header: the lines {@link #parse}
-   * marks {@code HEADER}, which bronze keeps and clean passes over. Counted on the blocks, a row per file block.
+   * {@link RawLines#blocks} with {@code opens_with_header}: true on a file's first block when line 1 is this
+   * layout's header, the line {@link #parse} marks {@code HEADER} (bronze keeps it, clean passes over it).
+   * On the blocks, a row per file block, so that the count rides on the job that collects them.
    */
-  public long headerLines(Dataset<Row> blocks) {
-    if (!layout.header()) {
-      return 0;
-    }
-    return blocks.where(col("block_start").equalTo(0).and(opensWithHeader(col("first_line")))).count();
+  public Dataset<Row> markHeaders(Dataset<Row> blocks) {
+    Column opens = layout.header()
+        ? col("block_start").equalTo(0).and(opensWithHeader(col("first_line")))
+        : lit(false);
+    return blocks.withColumn("opens_with_header", opens);
   }
 
   /** True when a file's first line is the layout's header, false when it is not or the file has none. */

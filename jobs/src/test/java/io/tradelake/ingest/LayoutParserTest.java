@@ -86,7 +86,7 @@ class LayoutParserTest {
   }
 
   @Test
-  void headerLinesCountTheFilesWhoseLineOneParsesAsTheHeader(SparkSession spark) {
+  void headersAreMarkedOnTheBlocksOfTheFilesWhoseLineOneParsesAsTheHeader(SparkSession spark) {
     Dataset<Row> lines = lines(spark,
         row("exact", "1", "id;inv;qty;price"),
         row("exact", "2", "e1;536365;6;2.55"),
@@ -101,10 +101,11 @@ class LayoutParserTest {
             row("lost", "0", "e2;536366;1;1.00"))
         .selectExpr("file_path", "CAST(block_start AS BIGINT) AS block_start", "first_line");
 
-    long marked = new LayoutParser(CSV).parse(lines).where("line_kind = 'HEADER'").count();
-    assertThat(marked).isEqualTo(2);
-    assertThat(new LayoutParser(CSV).headerLines(blocks)).isEqualTo(marked);
-    assertThat(new LayoutParser(JSON).headerLines(blocks)).isZero();
+    assertThat(sorted(new LayoutParser(CSV).parse(lines).where("line_kind = 'HEADER'"), "source_file"))
+        .containsExactly("exact", "spelled");
+    assertThat(sorted(new LayoutParser(CSV).markHeaders(blocks).where("opens_with_header"), "file_path",
+        "block_start")).containsExactly("exact|0", "spelled|0");
+    assertThat(new LayoutParser(JSON).markHeaders(blocks).where("opens_with_header").count()).isZero();
   }
 
   @Test
