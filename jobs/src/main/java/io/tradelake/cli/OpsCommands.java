@@ -2,13 +2,23 @@ package io.tradelake.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.monotonically_increasing_id;
+import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
+import io.tradelake.aggregate.AggregateJob;
+import io.tradelake.clean.CleanJob;
 import io.tradelake.config.Settings;
+import io.tradelake.ingest.IngestJob;
+import io.tradelake.model.MarketClusteringJob;
+import io.tradelake.runtime.StageMetrics;
+import io.tradelake.table.RunMetricsTable;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -51,22 +61,33 @@ final class OpsCommands {
         List<Row> recent = tables.read(Tables.RUN_METRICS).groupBy("run_id")
             .agg(org.apache.spark.sql.functions.min("run_started_at").as("started"))
             .orderBy(desc("started")).limit(runs).collectAsList();
-        root.out().printf("%-30s %-24s %-10s %-27s %10s %10s %10s %10s %8s%n", "run", "started (UTC)", "stage",
-            "table", "rows_in", "rows_out", "quarant.", "dupes", "seconds");
         for (Row run : recent) {
-          for (Row m : tables.read(Tables.RUN_METRICS).where(col("run_id").equalTo(run.getString(0)))
-              .orderBy("run_started_at", "duration_ms").collectAsList()) {
-            root.out().printf("%-30s %-24s %-10s %-27s %10d %10d %10d %10d %8.1f%s%n", m.getAs("run_id"),
-                run.getTimestamp(1).toInstant(), m.getAs("stage"), m.getAs("table_name"), m.<Long>getAs("rows_in"),
-                m.<Long>getAs("rows_out"), m.<Long>getAs("rows_quarantined"), m.<Long>getAs("duplicates_removed"),
-                m.<Long>getAs("duration_ms") / 1000.0, m.<Boolean>getAs("balanced") ? "" : "  UNBALANCED");
-          }
+          root.out().printf("%nrun %s, started %s%n", run.getString(0),
+              run.getTimestamp(1).toInstant().truncatedTo(ChronoUnit.SECONDS));
+          List<StageMetrics> ledger = tables.read(Tables.RUN_METRICS).where(col("run_id").equalTo(run.getString(0)))
+              // A file is read in order, within a task: its rows' ids rise in the order they were written.
+              .withColumn("read_order", monotonically_increasing_id()).orderBy(inPipelineOrder())
+              .collectAsList().stream().map(RunMetricsTable::metrics).toList();
+          RunSummary.printLedger(root.out(), ledger);
         }
         return 0;
       } finally {
         root.sessions().close(spark);
       }
     }
+  }
+
+  /**
+   * The rows of a run as the run wrote them: stage by stage, and within a stage each commit's rows together
+   * and in their order (a table with its ledger first, then the tables written beside it). Each stage's rows
+   * are a commit of their own.
+   */
+  static Column[] inPipelineOrder() {
+    Column stage = when(col("stage").equalTo(IngestJob.NAME), 1).when(col("stage").equalTo(CleanJob.NAME), 2)
+        .when(col("stage").equalTo(AggregateJob.NAME), 3).when(col("stage").equalTo(MarketClusteringJob.NAME), 4)
+        .otherwise(5);
+    return new Column[] {stage, col("_metadata.file_modification_time"), col("_metadata.file_name"),
+        col("read_order")};
   }
 
   @Command(name = "maintain", mixinStandardHelpOptions = true,

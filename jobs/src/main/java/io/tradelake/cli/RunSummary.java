@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The table printed at the end of a run: each stage's ledger, quarantine by rule, time taken, and the files
- * and megabytes its commits added to each table (files+, MB+).
+ * The table printed at the end of a run, and by {@code status} for past runs: each stage's ledger, quarantine
+ * by rule, time taken, and the files and megabytes its commits added to each table (files+, MB+).
  */
 final class RunSummary {
 
@@ -17,6 +17,13 @@ final class RunSummary {
   static void print(PrintStream out, String runId, String warehouse, List<StageMetrics> metrics, long elapsedMs) {
     out.println();
     out.printf("TradeLake run %s — warehouse %s%n", runId, warehouse);
+    printLedger(out, metrics);
+    out.printf("elapsed %.1f s%n", elapsedMs / 1000.0);
+    out.printf("tables (Delta) are under %s/ — e.g. %s/%s%n", warehouse, warehouse, Tables.GROWTH_BY_MARKET);
+  }
+
+  /** One run's ledger rows, each with its details below it: raw files read, and counts by rule or kind. */
+  static void printLedger(PrintStream out, List<StageMetrics> metrics) {
     out.printf("%-10s %-27s %12s %12s %12s %12s %9s %8s %7s %10s%n", "stage", "table", "rows_in", "rows_out",
         "quarantined", "duplicates", "balanced", "seconds", "files+", "MB+");
     for (StageMetrics m : metrics) {
@@ -30,7 +37,5 @@ final class RunSummary {
         out.printf("%-10s   %-37s %12d%n", "", e.getKey(), e.getValue());
       }
     }
-    out.printf("elapsed %.1f s%n", elapsedMs / 1000.0);
-    out.printf("tables (Delta) are under %s/ — e.g. %s/%s%n", warehouse, warehouse, Tables.GROWTH_BY_MARKET);
   }
 }

@@ -36,6 +36,16 @@ public final class RunMetricsTable {
 
   private RunMetricsTable() {}
 
+  /** A row of this table back as the metrics it was written from. */
+  public static StageMetrics metrics(Row r) {
+    return new StageMetrics(r.getAs("stage"), r.getAs("table_name"), r.<Long>getAs("rows_in"),
+        r.<Long>getAs("rows_out"),
+        r.<Long>getAs("rows_quarantined"), r.<Long>getAs("duplicates_removed"),
+        r.<String, Long>getJavaMap(r.fieldIndex("rule_counts")), r.<Long>getAs("duration_ms"),
+        r.<Long>getAs("files_read"), r.<Long>getAs("bytes_read"), r.<Long>getAs("files_written"),
+        r.<Long>getAs("bytes_written"));
+  }
+
   public static void append(JobContext ctx, List<StageMetrics> metrics) {
     List<Row> rows = new ArrayList<>();
     for (StageMetrics m : metrics) {

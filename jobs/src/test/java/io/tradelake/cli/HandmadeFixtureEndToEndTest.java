@@ -204,7 +204,15 @@ class HandmadeFixtureEndToEndTest {
     int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(status, true, StandardCharsets.UTF_8))
         .execute("status", "--warehouse", warehouse.toString(), "--conf", "privacy.min-buyers=1");
     assertThat(exit).isZero();
-    assertThat(status.toString(StandardCharsets.UTF_8)).contains("clean", "silver_events", "19");
+    String shown = status.toString(StandardCharsets.UTF_8);
+    assertThat(shown).contains("clean", "silver_events", "19")
+        // The details under a stage's row, as the run summary prints them: bronze's 2 header lines, a rule.
+        .containsPattern("header_lines +2\\n").containsPattern("unknown_currency +1\\n");
+    // The latest run's rows come stage by stage, in the order the pipeline ran them.
+    List<String> latest = shown.lines().dropWhile(l -> !l.startsWith("run ")).skip(1)
+        .takeWhile(l -> !l.startsWith("run ")).filter(l -> !l.isBlank() && !l.startsWith(" ") && !l.startsWith("stage"))
+        .map(l -> l.split(" +")[0]).distinct().toList();
+    assertThat(latest).containsExactly("ingest", "clean", "aggregate", "model");
 
     List<String> silverBefore = sorted(tables.read(Tables.SILVER));
     ByteArrayOutputStream maintain = new ByteArrayOutputStream();
