@@ -2,15 +2,12 @@ package io.tradelake.cli;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
-import io.tradelake.aggregate.AggregateJob;
-import io.tradelake.clean.CleanJob;
 import io.tradelake.config.Settings;
-import io.tradelake.ingest.IngestJob;
-import io.tradelake.model.MarketClusteringJob;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.RunMetricsTable;
 import io.tradelake.table.Tables;
@@ -83,9 +80,11 @@ final class OpsCommands {
    * are a commit of their own.
    */
   static Column[] inPipelineOrder() {
-    Column stage = when(col("stage").equalTo(IngestJob.NAME), 1).when(col("stage").equalTo(CleanJob.NAME), 2)
-        .when(col("stage").equalTo(AggregateJob.NAME), 3).when(col("stage").equalTo(MarketClusteringJob.NAME), 4)
-        .otherwise(5);
+    // The stages in the order `run` takes them; a stage of another name after them.
+    Column stage = lit(TradeLake.Run.Stage.values().length);
+    for (TradeLake.Run.Stage s : TradeLake.Run.Stage.values()) {
+      stage = when(col("stage").equalTo(s.name()), s.ordinal()).otherwise(stage);
+    }
     return new Column[] {stage, col("_metadata.file_modification_time"), col("_metadata.file_name"),
         col("read_order")};
   }
