@@ -23,8 +23,9 @@ import picocli.CommandLine.Option;
 
 /** {@code tradelake docs}: the data dictionary (Markdown) of every table and column, from the catalog. */
 @Command(name = "docs", mixinStandardHelpOptions = true,
-    description = {"Write a data dictionary (Markdown): every table of the catalog database with its description,",
-        "row count and columns (type, unit, currency, definition), and the last run's ledger."})
+    description = {"Write a data dictionary (Markdown) of the warehouse's tables.",
+        "Every table of the catalog database with its description, row count and columns (type, unit, currency,",
+        "definition), and the last run's ledger."})
 final class DocsCommand implements Callable<Integer> {
 
   /** The last run's ledger has a row per stage and table: far fewer than this. */

@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
  * same warehouse then skip registration, and serve registers their new tables on its next refresh.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-    description = {"Serve the warehouse's tables (catalog database tradelake) to Spark Connect clients on",
-        "sc://127.0.0.1:<port> until stopped (Ctrl-C). Registers the tables on start and every --refresh-seconds."})
+    description = {"Serve the warehouse's tables to Spark Connect clients until stopped (Ctrl-C).",
+        "Clients connect to sc://127.0.0.1:<port> and find the tables in the catalog database tradelake,",
+        "registered on start and every --refresh-seconds."})
 final class ServeCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);

@@ -25,8 +25,9 @@ import picocli.CommandLine.Parameters;
  * catalog, or bare {@code growth_by_market}), from an argument, a file, or an interactive prompt.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
-    description = {"Query the warehouse's tables with Spark SQL: tradelake sql \"<query>\", tradelake sql -f file.sql,",
-        "or an interactive prompt (statements end with ';'). Tables are in the catalog database tradelake",
+    description = {"Query the warehouse's tables with Spark SQL.",
+        "tradelake sql \"<query>\", tradelake sql -f file.sql, or an interactive prompt (statements end with ';').",
+        "Tables are in the catalog database tradelake",
         "(also by bare name), e.g. SELECT period, gross_value FROM tradelake.growth_by_market",
         "WHERE period_type = 'year' AND direction = 'TOTAL'",
         "AND market = 'ALL' ORDER BY period"})

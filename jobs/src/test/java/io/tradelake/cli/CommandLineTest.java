@@ -73,6 +73,21 @@ class CommandLineTest {
     assertThat(r.out()).contains("ingest", "clean", "aggregate", "model", "run", "sql", "serve", "docs");
   }
 
+  /** The command list shows each command's first description line alone: it must be a whole sentence. */
+  @Test
+  void theCommandListGivesEachCommandAWholeSentence(SparkSession spark) {
+    CommandLine cli = TradeLake.commandLine(SessionLifecycle.shared(spark), System.out);
+    assertThat(cli.getSubcommands()).containsKeys("ingest", "clean", "aggregate", "model", "run", "status",
+        "maintain", "sql", "serve", "docs", "generate");
+    cli.getSubcommands().forEach((name, sub) -> {
+      String[] description = sub.getCommandSpec().usageMessage().description();
+      if (!name.equals("help")) {
+        assertThat(description).as(name).isNotEmpty();
+        assertThat(description[0]).as(name).endsWith(".");
+      }
+    });
+  }
+
   @Test
   void runStopsOnlyAtAStageItKnows(SparkSession spark) {
     assertThat(execute(spark, "run", "--help").out()).contains("--until=<stage>", "Stop after this stage");
