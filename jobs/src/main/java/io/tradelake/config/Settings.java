@@ -48,7 +48,7 @@ public record Settings(
    */
   public static final String SMALL_DATA = "small-data";
   /** What may carry Spark SQL settings of its own ({@code <scope>.spark { … }}): the stages, and small data. */
-  private static final List<String> SPARK_SCOPES = List.of("ingest", "clean", "aggregate", "model", SMALL_DATA);
+  static final List<String> SPARK_SCOPES = List.of("ingest", "clean", "aggregate", "model", SMALL_DATA);
 
   /**
    * The Spark SQL settings {@code stage} runs with, on top of the session's ({@code <stage>.spark}); also those of
@@ -102,6 +102,7 @@ public record Settings(
   public static Settings from(Config root, java.util.function.Function<String, String> env) {
     try {
       Config c = root.getConfig("tradelake");
+      KnownKeys.check(c);
       Config agg = c.getConfig("aggregate");
       Config youth = agg.getConfig("youth");
       Config markets = c.getConfig("model.markets");

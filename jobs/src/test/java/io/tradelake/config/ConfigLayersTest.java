@@ -77,6 +77,46 @@ class ConfigLayersTest {
         Optional.of(dir))).isInstanceOf(SettingsException.class).hasMessageContaining("config file not found");
   }
 
+  /** HOCON takes any key: a misspelt setting must fail, not leave its default in place unnoticed. */
+  @Test
+  void aKeyThePipelineDoesNotReadIsRejectedWithWhereItWasSet(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("t.conf"), "tradelake.privacy.dev-key = k");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
+        List.of("reporting-curency=USD"), Optional.of(dir))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage("unknown setting tradelake.reporting-curency (set in --conf flags): "
+            + "did you mean tradelake.reporting-currency?");
+    Path user = dir.resolve("user.conf");
+    Files.writeString(user, "tradelake {\n  rule { max-quantity = 5 }\n}\n");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.of(user), List.of(), Optional.of(dir))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("unknown setting tradelake.rule.max-quantity (set in " + user)
+        .hasMessageContaining(": 2)")
+        .hasMessageEndingWith("did you mean tradelake.rules.max-quantity?");
+    // A layout's keys are checked too, and its fields' sources.
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("local", Optional.empty(),
+        List.of("layouts.shopline-csv.delimeter=;"), Optional.of(Path.of("../conf")))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("unknown setting tradelake.layouts.shopline-csv.delimeter")
+        .hasMessageEndingWith("did you mean tradelake.layouts.shopline-csv.delimiter?");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("local", Optional.empty(),
+        List.of("layouts.shopline-csv.fields.currency.colum=ccy"), Optional.of(Path.of("../conf")))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("unknown setting tradelake.layouts.shopline-csv.fields.currency.colum");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
+        List.of("nothing-like-a-setting=1"), Optional.of(dir))))
+        .isInstanceOf(SettingsException.class).hasMessageEndingWith("(set in --conf flags)");
+    // Where the keys are the user's own: Spark settings, per-stage Spark SQL settings, country aliases, layouts.
+    Path own = dir.resolve("own.conf");
+    Files.writeString(own, "tradelake { country-aliases.FR = [France], layouts.other-csv { format = csv, "
+        + "columns = [id, ccy], fields { event_id = id, currency.column = ccy, platform.constant = shop } } }");
+    Settings s = Settings.from(ConfigLoader.load("local", Optional.of(own), List.of("spark.my.own=1",
+        "clean.spark.\"spark.sql.shuffle.partitions\"=8"), Optional.of(Path.of("../conf"))));
+    assertThat(s.spark()).containsEntry("spark.my.own", "1");
+    assertThat(s.countryAliases()).containsKey("FR");
+    assertThat(s.layouts()).containsKeys("other-csv", "shopline-csv");
+  }
+
   @Test
   void secretsAreMaskedInTheLoggedConfiguration(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("t.conf"), "tradelake { privacy.dev-key = s3cr3t, store { secret-token = abc } }");
