@@ -94,14 +94,18 @@ public final class TradeLake {
     return FAILED;
   }
 
-  /** The root cause's first line: what went wrong, without a stack trace. */
+  /**
+   * The root cause's first line that is not blank (Spark's parse errors begin with a line break): what went wrong,
+   * without a stack trace.
+   */
   static String oneLine(Throwable e) {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
     }
     String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    String first = message.lines().findFirst().orElse("").trim();
+    String first = message.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst()
+        .orElse(root.getClass().getSimpleName());
     return root == e || root instanceof SettingsException ? first : first + " (" + root.getClass().getSimpleName() + ")";
   }
 

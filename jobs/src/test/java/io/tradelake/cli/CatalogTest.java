@@ -104,6 +104,23 @@ class CatalogTest {
         .containsExactly("period,gross_value", "2018,1270.00", "2019,1500.00", "2020,300.00");
   }
 
+  /** Spark's parse errors begin with a line break: the cause shown is the first line that says something. */
+  @Test
+  void aBadQueryFailsWithSparksMessageInOneLine() {
+    for (String[] query : new String[][] {
+        {"SELECT_1", "[PARSE_SYNTAX_ERROR] Syntax error at or near 'SELECT_1'."},
+        {"SELECT * FROM tradelake.no_such_table", "[TABLE_OR_VIEW_NOT_FOUND]"}}) {
+      java.io.StringWriter err = new java.io.StringWriter();
+      picocli.CommandLine cli = TradeLake.commandLine(SessionLifecycle.shared(spark),
+          new PrintStream(new ByteArrayOutputStream()));
+      cli.setErr(new java.io.PrintWriter(err, true));
+      int exit = cli.execute("sql", "--warehouse", warehouse.toString(), query[0]);
+      assertThat(exit).isEqualTo(TradeLake.FAILED);
+      assertThat(err.toString().lines().toList()).as(query[0]).singleElement().asString()
+          .startsWith("tradelake sql: " + query[1]);
+    }
+  }
+
   @Test
   void anyDeltaReaderSeesTheSameGoldRows() throws Exception {
     for (String table : GOLD) {
