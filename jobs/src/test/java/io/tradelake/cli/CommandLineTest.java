@@ -89,6 +89,18 @@ class CommandLineTest {
   }
 
   @Test
+  void statusAndMaintainOnAWarehouseWithoutTablesSaySoAndCreateNothing(SparkSession spark, @TempDir Path dir) {
+    Path warehouse = dir.resolve("no-such-warehouse");
+    Result status = execute(spark, "status", "--warehouse", warehouse.toString());
+    assertThat(status.exit()).isZero();
+    assertThat(status.out()).contains("no runs yet in");
+    Result maintain = execute(spark, "maintain", "--warehouse", warehouse.toString());
+    assertThat(maintain.exit()).isZero();
+    assertThat(maintain.out()).contains("no tables yet in").doesNotContain("files before");
+    assertThat(warehouse).doesNotExist();
+  }
+
+  @Test
   void runStopsOnlyAtAStageItKnows(SparkSession spark) {
     assertThat(execute(spark, "run", "--help").out()).contains("--until=<stage>", "Stop after this stage");
     Result r = execute(spark, "run", "--until", "gold");
