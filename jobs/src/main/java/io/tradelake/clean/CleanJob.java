@@ -62,6 +62,16 @@ public final class CleanJob implements Job {
     Row maxBatch = bronze.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
     BatchProgress.Range range = progress.next(maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
+    // Quarantine holds the rows of the batches up to this one already; only later batches' are written.
+    long quarantinedUpTo = 0;
+    if (range.from() > 0 && !ctx.tables().exists(Tables.SILVER)) {
+      // Silver lost (deleted, or a restore that left it out) while clean_log says its batches were cleaned:
+      // without this, every run would find nothing new and aggregate would ask for a clean that does nothing.
+      LOG.warn("clean: no {} table, though {} records bronze batches up to {} as cleaned: cleaning them again "
+          + "from bronze (quarantine keeps the rows it has of them)", Tables.SILVER, Tables.CLEAN_LOG, range.from());
+      quarantinedUpTo = range.from();
+      range = new BatchProgress.Range(0, range.to(), false);
+    }
     if (range.isEmpty()) {
       LOG.info("clean: no new bronze batches since batch {}", range.from());
       return List.of(new StageMetrics(NAME, Tables.SILVER, 0, 0, 0, 0, Map.of(), System.currentTimeMillis() - start));
@@ -102,24 +112,32 @@ public final class CleanJob implements Job {
       try {
         ctx.describe(NAME, "count outcomes by rule");
         Map<String, Long> ruleCounts = new TreeMap<>();
+        Map<String, Long> toQuarantine = new TreeMap<>();
         Map<Integer, Long> yearCounts = new TreeMap<>();
         long duplicates = 0;
-        for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year")).count()
-            .collectAsList()) {
+        Column notYetQuarantined = col("q.ingest_batch").gt(quarantinedUpTo);
+        for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year"), notYetQuarantined)
+            .count().collectAsList()) {
+          long n = r.getLong(4);
           switch (r.getString(0)) {
-            case DUPLICATE -> duplicates += r.getLong(3);
-            case QUARANTINED -> ruleCounts.merge(r.getString(1), r.getLong(3), Long::sum);
-            default -> yearCounts.merge(r.isNullAt(2) ? null : r.getInt(2), r.getLong(3), Long::sum);
+            case DUPLICATE -> duplicates += n;
+            case QUARANTINED -> {
+              ruleCounts.merge(r.getString(1), n, Long::sum);
+              if (r.getBoolean(3)) {
+                toQuarantine.merge(r.getString(1), n, Long::sum);
+              }
+            }
+            default -> yearCounts.merge(r.isNullAt(2) ? null : r.getInt(2), n, Long::sum);
           }
         }
         long good = yearCounts.values().stream().mapToLong(Long::longValue).sum();
         long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
         ctx.describe(NAME, "write quarantine");
-        Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(QUARANTINED))
-            .select("q.*"), "rule", ruleCounts, FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "source_file",
-            "line_number");
+        Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled
+            .where(col("outcome").equalTo(QUARANTINED).and(notYetQuarantined)).select("q.*"), "rule", toQuarantine,
+            FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "source_file", "line_number");
         expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
-            range.to(), "rule"), quarantined, Tables.QUARANTINE);
+            range.to(), "rule"), toQuarantine.values().stream().mapToLong(Long::longValue).sum(), Tables.QUARANTINE);
         // Each year's (each rule's) rows in files compaction would not rewrite: in place, or in tasks of their own.
         ctx.describe(NAME, "write silver");
         Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))

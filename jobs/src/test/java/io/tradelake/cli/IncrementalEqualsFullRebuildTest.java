@@ -88,4 +88,45 @@ class IncrementalEqualsFullRebuildTest {
     assertThat(daily4.exists(Tables.MARKET_FEATURES)).isFalse();
     assertThat(daily4.exists(Tables.MODEL_RUNS)).isFalse();
   }
+
+  /**
+   * Silver deleted while clean_log records its batches as cleaned: the next run cleans every bronze batch again
+   * (and the new day), writes quarantine only the new day's rows, and ends with the tables of a warehouse that
+   * never lost it.
+   */
+  @Test
+  void aLostSilverIsCleanedAgainFromBronze(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path late = dir.resolve("late.csv");
+    Files.writeString(late, HEADER + "s11,O20,order,2018-12-30 10:00:00,Tmall Global,B9,CN,1999,FR,fashion,1,100,EUR\n"
+        + "s12,O21,order,2020-02-01 10:00:00,Tmall Global,B9,CN,1999,FR,fashion,0,100,EUR\n");
+    Path input = dir.resolve("input");
+    Path kept = dir.resolve("kept-wh");
+    Path lost = dir.resolve("lost-wh");
+    // A day, then the late day after silver was lost.
+    List<String> days = List.of(DAYS.get(0), DAYS.get(DAYS.size() - 1));
+    for (String day : days) {
+      land(input, day, late);
+      if (day.equals(days.get(1))) {
+        try (var files = Files.walk(lost.resolve(Tables.SILVER))) {
+          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+      assertThat(run(spark, input, kept)).as("run after " + day).isZero();
+      assertThat(run(spark, input, lost)).as("run after " + day + ", silver lost before the last").isZero();
+    }
+    Tables a = Tables.at(kept.toString(), spark);
+    Tables b = Tables.at(lost.toString(), spark);
+    for (String table : List.of(Tables.SILVER, Tables.QUARANTINE, Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL)) {
+      String[] columns = java.util.Arrays.stream(a.read(table).columns()).filter(c -> !c.endsWith("run_id"))
+          .toArray(String[]::new);
+      assertThat(sorted(b.read(table), columns)).as(table).isNotEmpty().isEqualTo(sorted(a.read(table), columns));
+    }
+    // The last run took every bronze row in; the warehouse that kept silver took them in over two runs.
+    String clean = "stage = 'clean' AND table_name = 'silver_events'";
+    long inOverFourRuns = a.read(Tables.RUN_METRICS).where(clean).agg(org.apache.spark.sql.functions.sum("rows_in"))
+        .first().getLong(0);
+    assertThat(sorted(b.read(Tables.RUN_METRICS).where(clean).orderBy(org.apache.spark.sql.functions.desc(
+        "run_started_at")).limit(1), "rows_in", "rows_in = rows_out + rows_quarantined + duplicates_removed"))
+        .containsExactly(inOverFourRuns + "|true");
+  }
 }
