@@ -75,6 +75,15 @@ public final class IngestLog {
         }
       }
     }
+    if (lastBatch >= 2 && !ctx.tables().exists(Tables.BRONZE)) {
+      // Every batch writes bronze, and a batch starts only once the one before is in it: bronze was lost. Reading
+      // on would leave the earlier batches' lines out for good (their files are logged as read), and the files
+      // may be gone from the landing area, so bronze is not rebuilt from them here. (A lost batch 1 is read again
+      // below, as a batch logged but never written.)
+      throw new IllegalStateException("no " + Tables.BRONZE + " table at " + ctx.tables().path(Tables.BRONZE)
+          + ", though " + Tables.INGEST_LOG + " records batches 1 to " + lastBatch + " as read: restore it from a "
+          + "copy of the warehouse, or build a new warehouse from the landing area (--warehouse <new folder>)");
+    }
     List<RawFile> fresh = new ArrayList<>();
     List<RawFile> seen = new ArrayList<>();
     List<RawFile> changed = new ArrayList<>();

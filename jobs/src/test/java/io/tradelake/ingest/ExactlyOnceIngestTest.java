@@ -57,6 +57,38 @@ class ExactlyOnceIngestTest {
         .containsExactly("1|3", "2|2");
   }
 
+  /**
+   * Bronze deleted under a kept ingest log: a lost first batch is read again whole; after two batches the files
+   * logged as read would be skipped, so ingest stops and says so instead of writing a bronze without them.
+   */
+  @Test
+  void aLostBronzeIsReadAgainAfterOneBatchAndStopsIngestAfterMore(SparkSession spark, @TempDir Path dir)
+      throws Exception {
+    Path input = dir.resolve("in");
+    JobContext ctx = context(spark, input, dir.resolve("wh"));
+    day(input, "2019-03-01", line("a"), line("b"));
+    new IngestJob().run(ctx);
+    deleteTree(Path.of(ctx.tables().path(Tables.BRONZE)));
+    assertThat(new IngestJob().run(ctx).get(0).rowsOut()).isEqualTo(3);
+    assertThat(Rows.sorted(ctx.tables().read(Tables.BRONZE).groupBy("ingest_batch").count())).containsExactly("1|3");
+
+    day(input, "2019-03-02", line("c"));
+    new IngestJob().run(ctx);
+    deleteTree(Path.of(ctx.tables().path(Tables.BRONZE)));
+    day(input, "2019-03-03", line("d"));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IngestJob().run(ctx))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no bronze_events table at")
+        .hasMessageContaining("ingest_log records batches 1 to 2 as read");
+    assertThat(ctx.tables().exists(Tables.BRONZE)).isFalse();
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (var files = Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
+  }
+
   @Test
   void aBatchLoggedButNeverWrittenIsCompletedOnceByTheNextRun(SparkSession spark, @TempDir Path dir)
       throws Exception {
