@@ -54,11 +54,18 @@ public final class AggregateJob implements Job {
         || last.isEmpty() || last.get().from() == 0 && !last.get().done();
     BatchProgress.Range range = full ? new BatchProgress.Range(0, available, false)
         : BatchProgress.next(last, available);
-    if (!full && range.isEmpty()) {
+    boolean nothingNew = !full && range.isEmpty();
+    // A gold table lost (deleted by hand) is written again from the cells, even when nothing is new.
+    if (nothingNew && ctx.tables().exists(Tables.GROWTH_BY_MARKET) && ctx.tables().exists(Tables.YOUTH_CHANNEL)) {
       LOG.info("aggregate: no new silver batches since batch {}", range.from());
       return List.of(StageMetrics.passThrough(NAME, Tables.GROWTH_BY_MARKET, 0, 0, System.currentTimeMillis() - start));
     }
-    progress.started(range);
+    if (nothingNew) {
+      LOG.warn("aggregate: no new silver batches since batch {}, but a gold table is missing: writing both from "
+          + "their cells", range.from());
+    } else {
+      progress.started(range);
+    }
     Dataset<Row> fresh = silver.where(col("ingest_batch").gt(range.from()).and(col("ingest_batch").leq(range.to())));
 
     ctx.describe(NAME, "count new silver events by type");
@@ -70,7 +77,10 @@ public final class AggregateJob implements Job {
 
     long growthCells;
     long youthCells;
-    if (full) {
+    if (nothingNew) {
+      growthCells = 0;
+      youthCells = 0;
+    } else if (full) {
       LOG.info("aggregate: full build from all silver events");
       // The cancels are counted already: broadcast when few, else every order is shuffled twice (both tables).
       Dataset<Row> facts = SalesFacts.from(silver, silver,
@@ -127,7 +137,9 @@ public final class AggregateJob implements Job {
       youthRows = ctx.tables().overwrite(FileLayout.small(youth(ctx, ctx.tables().read(Tables.YOUTH_CELLS))),
           Tables.YOUTH_CHANNEL, "period_type");
     }
-    progress.done(range);
+    if (!nothingNew) {
+      progress.done(range);
+    }
 
     long took = System.currentTimeMillis() - start;
     // Aggregation consumes every new silver event (a CANCEL by removing its order); the gold rows written

@@ -92,10 +92,10 @@ class IncrementalEqualsFullRebuildTest {
   /**
    * Silver deleted while clean_log records its batches as cleaned: the next run cleans every bronze batch again
    * (and the new day), writes quarantine only the new day's rows, and ends with the tables of a warehouse that
-   * never lost it.
+   * never lost it. Then a gold table deleted: the next run writes it again.
    */
   @Test
-  void aLostSilverIsCleanedAgainFromBronze(SparkSession spark, @TempDir Path dir) throws Exception {
+  void aLostSilverOrGoldTableIsWrittenAgain(SparkSession spark, @TempDir Path dir) throws Exception {
     Path late = dir.resolve("late.csv");
     Files.writeString(late, HEADER + "s11,O20,order,2018-12-30 10:00:00,Tmall Global,B9,CN,1999,FR,fashion,1,100,EUR\n"
         + "s12,O21,order,2020-02-01 10:00:00,Tmall Global,B9,CN,1999,FR,fashion,0,100,EUR\n");
@@ -107,9 +107,7 @@ class IncrementalEqualsFullRebuildTest {
     for (String day : days) {
       land(input, day, late);
       if (day.equals(days.get(1))) {
-        try (var files = Files.walk(lost.resolve(Tables.SILVER))) {
-          files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+        deleteTree(lost.resolve(Tables.SILVER));
       }
       assertThat(run(spark, input, kept)).as("run after " + day).isZero();
       assertThat(run(spark, input, lost)).as("run after " + day + ", silver lost before the last").isZero();
@@ -123,10 +121,22 @@ class IncrementalEqualsFullRebuildTest {
     }
     // The last run took every bronze row in; the warehouse that kept silver took them in over two runs.
     String clean = "stage = 'clean' AND table_name = 'silver_events'";
-    long inOverFourRuns = a.read(Tables.RUN_METRICS).where(clean).agg(org.apache.spark.sql.functions.sum("rows_in"))
+    long inOverTwoRuns = a.read(Tables.RUN_METRICS).where(clean).agg(org.apache.spark.sql.functions.sum("rows_in"))
         .first().getLong(0);
     assertThat(sorted(b.read(Tables.RUN_METRICS).where(clean).orderBy(org.apache.spark.sql.functions.desc(
         "run_started_at")).limit(1), "rows_in", "rows_in = rows_out + rows_quarantined + duplicates_removed"))
-        .containsExactly(inOverFourRuns + "|true");
+        .containsExactly(inOverTwoRuns + "|true");
+
+    // A gold table lost with nothing new to aggregate: the next run writes it again from the cells.
+    List<String> gold = sorted(a.read(Tables.GROWTH_BY_MARKET).drop("run_id"));
+    deleteTree(lost.resolve(Tables.GROWTH_BY_MARKET));
+    assertThat(run(spark, input, lost)).as("run with growth_by_market lost").isZero();
+    assertThat(sorted(b.read(Tables.GROWTH_BY_MARKET).drop("run_id"))).isEqualTo(gold);
+  }
+
+  private static void deleteTree(Path root) throws Exception {
+    try (var files = Files.walk(root)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+    }
   }
 }
