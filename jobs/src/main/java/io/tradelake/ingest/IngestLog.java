@@ -75,6 +75,13 @@ public final class IngestLog {
         }
       }
     }
+    if (lastBatch == 0 && ctx.tables().exists(Tables.BRONZE)) {
+      // A batch is logged before bronze is written: the log was lost. Every file would look new and be read
+      // again, and bronze would skip the batches under numbers it already holds.
+      throw new IllegalStateException("no " + Tables.INGEST_LOG + " table at " + ctx.tables().path(Tables.INGEST_LOG)
+          + ", though " + Tables.BRONZE + " holds ingested batches: restore it from a copy of the warehouse, or "
+          + "build a new warehouse from the landing area (--warehouse <new folder>)");
+    }
     if (lastBatch >= 2 && !ctx.tables().exists(Tables.BRONZE)) {
       // Every batch writes bronze, and a batch starts only once the one before is in it: bronze was lost. Reading
       // on would leave the earlier batches' lines out for good (their files are logged as read), and the files

@@ -83,6 +83,20 @@ class ExactlyOnceIngestTest {
     assertThat(ctx.tables().exists(Tables.BRONZE)).isFalse();
   }
 
+  @Test
+  void aLostIngestLogStopsIngestRatherThanReadEveryFileAgain(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path input = dir.resolve("in");
+    JobContext ctx = context(spark, input, dir.resolve("wh"));
+    day(input, "2019-03-01", line("a"), line("b"));
+    new IngestJob().run(ctx);
+    deleteTree(Path.of(ctx.tables().path(Tables.INGEST_LOG)));
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IngestJob().run(ctx))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no ingest_log table at")
+        .hasMessageContaining("bronze_events holds ingested batches");
+    assertThat(ctx.tables().read(Tables.BRONZE).count()).isEqualTo(3);
+  }
+
   private static void deleteTree(Path root) throws Exception {
     try (var files = Files.walk(root)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
