@@ -24,6 +24,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -41,6 +42,8 @@ public final class CleanJob implements Job {
   static final String SILVER = "SILVER";
   static final String QUARANTINED = "QUARANTINED";
   static final String DUPLICATE = "DUPLICATE";
+  /** Silver's appends are Delta transactions of this application id, versioned by the last bronze batch. */
+  static final String SILVER_APP_ID = "tradelake-clean-silver";
   /**
    * Where the labelled rows are kept for the counts and the two writes: on disk, not in the heap. At scale the
    * rows outgrow storage memory anyway, and held there they squeeze the deduplication's sort and the writes'
@@ -61,7 +64,13 @@ public final class CleanJob implements Job {
     Dataset<Row> bronze = ctx.tables().readInput(Tables.BRONZE, "ingest");
     Row maxBatch = bronze.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
-    BatchProgress.Range range = progress.next(maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
+    Optional<BatchProgress.Range> last = progress.last();
+    if (last.isEmpty() && ctx.tables().exists(Tables.SILVER)) {
+      last = Optional.of(new BatchProgress.Range(0, silverHoldsUpTo(ctx), true));
+      LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
+          Tables.SILVER, last.get().to());
+    }
+    BatchProgress.Range range = BatchProgress.next(last, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
     // Quarantine holds the rows of the batches up to this one already; only later batches' are written.
     long quarantinedUpTo = 0;
     if (range.from() > 0 && !ctx.tables().exists(Tables.SILVER)) {
@@ -143,7 +152,7 @@ public final class CleanJob implements Job {
         Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))
             .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE,
             FileLayout.ROWS_IN_PLACE, "event_id");
-        expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, "tradelake-clean-silver", range.to(),
+        expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, SILVER_APP_ID, range.to(),
             "event_year"), good, Tables.SILVER);
         progress.done(range);
         return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
@@ -166,6 +175,19 @@ public final class CleanJob implements Job {
     return labeled.select(col("outcome"), col("quarantine_rule"),
         when(col("outcome").equalTo(SILVER), struct(silverColumns(runId, ids))).as("s"),
         when(col("outcome").equalTo(QUARANTINED), struct(quarantineColumns(runId, ids))).as("q"));
+  }
+
+  /**
+   * The last bronze batch silver's rows were written for: the Delta transaction of its last append (no Spark
+   * job), else (the transaction expired) the highest batch among its rows.
+   */
+  private static long silverHoldsUpTo(JobContext ctx) {
+    long version = ctx.tables().transactionVersion(Tables.SILVER, SILVER_APP_ID);
+    if (version >= 0) {
+      return version;
+    }
+    Row max = ctx.tables().read(Tables.SILVER).agg(max("ingest_batch")).first();
+    return max.isNullAt(0) ? 0 : max.getLong(0);
   }
 
   /** A write either landed the rows counted, or was skipped because an interrupted run had landed them. */

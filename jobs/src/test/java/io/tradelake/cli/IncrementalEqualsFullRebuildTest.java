@@ -92,10 +92,11 @@ class IncrementalEqualsFullRebuildTest {
   /**
    * Silver deleted while clean_log records its batches as cleaned: the next run cleans every bronze batch again
    * (and the new day), writes quarantine only the new day's rows, and ends with the tables of a warehouse that
-   * never lost it. Then a gold table deleted: the next run writes it again.
+   * never lost it. Then a gold table deleted: the next run writes it again. Then clean_log deleted: the next run
+   * goes on from the batch silver holds, not from the first.
    */
   @Test
-  void aLostSilverOrGoldTableIsWrittenAgain(SparkSession spark, @TempDir Path dir) throws Exception {
+  void aLostSilverGoldOrCleanLogIsMadeGood(SparkSession spark, @TempDir Path dir) throws Exception {
     Path late = dir.resolve("late.csv");
     Files.writeString(late, HEADER + "s11,O20,order,2018-12-30 10:00:00,Tmall Global,B9,CN,1999,FR,fashion,1,100,EUR\n"
         + "s12,O21,order,2020-02-01 10:00:00,Tmall Global,B9,CN,1999,FR,fashion,0,100,EUR\n");
@@ -114,11 +115,7 @@ class IncrementalEqualsFullRebuildTest {
     }
     Tables a = Tables.at(kept.toString(), spark);
     Tables b = Tables.at(lost.toString(), spark);
-    for (String table : List.of(Tables.SILVER, Tables.QUARANTINE, Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL)) {
-      String[] columns = java.util.Arrays.stream(a.read(table).columns()).filter(c -> !c.endsWith("run_id"))
-          .toArray(String[]::new);
-      assertThat(sorted(b.read(table), columns)).as(table).isNotEmpty().isEqualTo(sorted(a.read(table), columns));
-    }
+    assertSameTables(a, b);
     // The last run took every bronze row in; the warehouse that kept silver took them in over two runs.
     String clean = "stage = 'clean' AND table_name = 'silver_events'";
     long inOverTwoRuns = a.read(Tables.RUN_METRICS).where(clean).agg(org.apache.spark.sql.functions.sum("rows_in"))
@@ -132,6 +129,21 @@ class IncrementalEqualsFullRebuildTest {
     deleteTree(lost.resolve(Tables.GROWTH_BY_MARKET));
     assertThat(run(spark, input, lost)).as("run with growth_by_market lost").isZero();
     assertThat(sorted(b.read(Tables.GROWTH_BY_MARKET).drop("run_id"))).isEqualTo(gold);
+
+    // clean_log lost, then a new day: clean goes on from the batch silver's last write was for.
+    deleteTree(lost.resolve(Tables.CLEAN_LOG));
+    land(input, DAYS.get(1), late);
+    assertThat(run(spark, input, kept)).isZero();
+    assertThat(run(spark, input, lost)).as("run with clean_log lost").isZero();
+    assertSameTables(a, b);
+  }
+
+  private static void assertSameTables(Tables a, Tables b) {
+    for (String table : List.of(Tables.SILVER, Tables.QUARANTINE, Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL)) {
+      String[] columns = java.util.Arrays.stream(a.read(table).columns()).filter(c -> !c.endsWith("run_id"))
+          .toArray(String[]::new);
+      assertThat(sorted(b.read(table), columns)).as(table).isNotEmpty().isEqualTo(sorted(a.read(table), columns));
+    }
   }
 
   private static void deleteTree(Path root) throws Exception {
