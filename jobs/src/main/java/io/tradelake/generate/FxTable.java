@@ -61,7 +61,7 @@ final class FxTable implements Serializable {
     for (String c : currencies) {
       for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
         if (rate(c, d) == null) {
-          throw new IllegalArgumentException("generate: the FX table has no rate for " + c + " on " + d);
+          throw new IllegalArgumentException("the FX table has no rate for " + c + " on " + d);
         }
       }
     }

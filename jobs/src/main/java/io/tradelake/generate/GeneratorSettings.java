@@ -49,21 +49,21 @@ public record GeneratorSettings(
 
   public GeneratorSettings {
     if (start.isBefore(EARLIEST) || end.isAfter(LATEST) || end.isBefore(start)) {
-      throw new IllegalArgumentException("generate: need " + EARLIEST + " <= start <= end <= " + LATEST
+      throw new IllegalArgumentException("need " + EARLIEST + " <= start <= end <= " + LATEST
           + ", got " + start + " … " + end);
     }
     if (events <= 0) {
-      throw new IllegalArgumentException("generate: events must be positive, got " + events);
+      throw new IllegalArgumentException("events must be positive, got " + events);
     }
     if (sampleDaysPerMonth < 0 || sampleDaysPerMonth > 9) {
-      throw new IllegalArgumentException("generate: days per month is 0 (all) or 1..9, got " + sampleDaysPerMonth);
+      throw new IllegalArgumentException("days per month is 0 (all) or 1..9, got " + sampleDaysPerMonth);
     }
     if (partitions < 0 || scaleOverride < 0 || gzipShare < 0 || gzipShare > 1) {
-      throw new IllegalArgumentException("generate: partitions, scale and gzip share must not be negative");
+      throw new IllegalArgumentException("partitions, scale and gzip share must not be negative");
     }
     for (String layout : layoutMix.keySet()) {
       if (!layout.equals(SHOPLINE) && !layout.equals(GLOBALBUY)) {
-        throw new IllegalArgumentException("generate: unknown layout " + layout + " (" + SHOPLINE + ", " + GLOBALBUY + ")");
+        throw new IllegalArgumentException("unknown layout " + layout + " (" + SHOPLINE + ", " + GLOBALBUY + ")");
       }
     }
     layoutMix = Map.copyOf(layoutMix);
@@ -93,10 +93,10 @@ public record GeneratorSettings(
     public Lifecycle {
       // Every segment's rate times its scale must stay well below 1: cancelled orders do not fill a budget.
       if (cancelScale < 0 || cancelScale > 10 || refundScale < 0 || refundScale > 10) {
-        throw new IllegalArgumentException("generate: cancel and refund scales must be within 0..10");
+        throw new IllegalArgumentException("cancel and refund scales must be within 0..10");
       }
       if (refundMinDays < 1 || refundMaxDays < refundMinDays || maxCancelHours < 1) {
-        throw new IllegalArgumentException("generate: need 1 <= refund-min-days <= refund-max-days, cancel hours >= 1");
+        throw new IllegalArgumentException("need 1 <= refund-min-days <= refund-max-days, cancel hours >= 1");
       }
     }
 
@@ -156,7 +156,7 @@ public record GeneratorSettings(
 
     private static double[] weights(Map<String, Double> byChannel) {
       if (byChannel == null) {
-        throw new IllegalArgumentException("generate: channel mix misses a cohort");
+        throw new IllegalArgumentException("channel mix misses a cohort");
       }
       double[] w = new double[Catalog.CHANNELS.size()];
       for (int i = 0; i < w.length; i++) {
@@ -200,7 +200,7 @@ public record GeneratorSettings(
           lateArrival, truncatedGzip};
       for (double r : rates) {
         if (!(r >= 0 && r <= 1)) {
-          throw new IllegalArgumentException("generate: a dirt rate must be between 0 and 1, got " + r);
+          throw new IllegalArgumentException("a dirt rate must be between 0 and 1, got " + r);
         }
       }
     }

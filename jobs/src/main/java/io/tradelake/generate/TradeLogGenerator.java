@@ -61,7 +61,7 @@ public final class TradeLogGenerator {
       boolean overwrite) {
     long started = System.currentTimeMillis();
     if (!pipeline.reportingCurrency().equals(Catalog.HOME_CURRENCY) || !pipeline.reportingCountry().equals(Catalog.HOME)) {
-      throw new IllegalArgumentException("generate: the generator reports from China: reporting-currency must be CNY "
+      throw new IllegalArgumentException("the generator reports from China: reporting-currency must be CNY "
           + "and reporting-country CN");
     }
     String root = Tables.absolute(output);
@@ -145,19 +145,19 @@ public final class TradeLogGenerator {
         return;
       }
       if (!overwrite) {
-        throw new IllegalArgumentException("generate: output folder " + root + " is not empty (use --overwrite)");
+        throw new IllegalArgumentException("output folder " + root + " is not empty (use --overwrite)");
       }
       for (FileStatus c : children) {
         String name = c.getPath().getName();
         if (name.equals(GeneratorSettings.SHOPLINE) || name.equals(GeneratorSettings.GLOBALBUY) || name.equals(TRUTH)) {
           fs.delete(c.getPath(), true);
         } else {
-          throw new IllegalArgumentException("generate: output folder " + root + " holds " + name
+          throw new IllegalArgumentException("output folder " + root + " holds " + name
               + ", which the generator did not write: not overwriting");
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("generate: cannot prepare " + root + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot prepare " + root + ": " + e.getMessage(), e);
     }
   }
 
@@ -165,7 +165,7 @@ public final class TradeLogGenerator {
     try (OutputStream out = OutputFiles.create(file, conf)) {
       out.write(text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("generate: cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
     }
   }
 }
