@@ -76,9 +76,10 @@ public final class CleanJob implements Job {
     if (range.from() > 0 && !ctx.tables().exists(Tables.SILVER)) {
       // Silver lost (deleted, or a restore that left it out) while clean_log says its batches were cleaned:
       // without this, every run would find nothing new and aggregate would ask for a clean that does nothing.
+      quarantinedUpTo = ctx.tables().exists(Tables.QUARANTINE) ? range.from() : 0;
       LOG.warn("clean: no {} table, though {} records bronze batches up to {} as cleaned: cleaning them again "
-          + "from bronze (quarantine keeps the rows it has of them)", Tables.SILVER, Tables.CLEAN_LOG, range.from());
-      quarantinedUpTo = range.from();
+          + "from bronze ({})", Tables.SILVER, Tables.CLEAN_LOG, range.from(),
+          quarantinedUpTo > 0 ? "quarantine keeps its rows of them" : "quarantine, lost too, is written again");
       range = new BatchProgress.Range(0, range.to(), false);
     }
     if (range.isEmpty()) {
