@@ -71,15 +71,19 @@ public final class CleanJob implements Job {
           Tables.SILVER, last.get().to());
     }
     BatchProgress.Range range = BatchProgress.next(last, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
-    // Quarantine holds the rows of the batches up to this one already; only later batches' are written.
-    long quarantinedUpTo = 0;
-    if (range.from() > 0 && !ctx.tables().exists(Tables.SILVER)) {
-      // Silver lost (deleted, or a restore that left it out) while clean_log says its batches were cleaned:
-      // without this, every run would find nothing new and aggregate would ask for a clean that does nothing.
-      quarantinedUpTo = ctx.tables().exists(Tables.QUARANTINE) ? range.from() : 0;
-      LOG.warn("clean: no {} table, though {} records bronze batches up to {} as cleaned: cleaning them again "
-          + "from bronze ({})", Tables.SILVER, Tables.CLEAN_LOG, range.from(),
-          quarantinedUpTo > 0 ? "quarantine keeps its rows of them" : "quarantine, lost too, is written again");
+    // Silver and quarantine hold the rows of the batches up to these already; only later batches' are written.
+    long silverHeld = 0;
+    long quarantineHeld = 0;
+    boolean silverLost = !ctx.tables().exists(Tables.SILVER);
+    boolean quarantineLost = !ctx.tables().exists(Tables.QUARANTINE);
+    if (range.from() > 0 && (silverLost || quarantineLost)) {
+      // A table lost (deleted, or a restore that left it out) while clean_log says its batches were cleaned:
+      // without this, every run would find nothing new, and the lost rows would stay lost.
+      silverHeld = silverLost ? 0 : range.from();
+      quarantineHeld = quarantineLost ? 0 : range.from();
+      LOG.warn("clean: {} lost, though {} records bronze batches up to {} as cleaned: cleaning them again from "
+          + "bronze to write it again", silverLost && quarantineLost ? Tables.SILVER + " and " + Tables.QUARANTINE
+          : silverLost ? Tables.SILVER : Tables.QUARANTINE, Tables.CLEAN_LOG, range.from());
       range = new BatchProgress.Range(0, range.to(), false);
     }
     if (range.isEmpty()) {
@@ -123,12 +127,14 @@ public final class CleanJob implements Job {
         ctx.describe(NAME, "count outcomes by rule");
         Map<String, Long> ruleCounts = new TreeMap<>();
         Map<String, Long> toQuarantine = new TreeMap<>();
-        Map<Integer, Long> yearCounts = new TreeMap<>();
+        Map<Integer, Long> toSilver = new TreeMap<>();
+        long good = 0;
         long duplicates = 0;
-        Column notYetQuarantined = col("q.ingest_batch").gt(quarantinedUpTo);
-        for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year"), notYetQuarantined)
-            .count().collectAsList()) {
-          long n = r.getLong(4);
+        Column notInQuarantine = col("q.ingest_batch").gt(quarantineHeld);
+        Column notInSilver = col("s.ingest_batch").gt(silverHeld);
+        for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year"), notInQuarantine,
+            notInSilver).count().collectAsList()) {
+          long n = r.getLong(5);
           switch (r.getString(0)) {
             case DUPLICATE -> duplicates += n;
             case QUARANTINED -> {
@@ -137,24 +143,28 @@ public final class CleanJob implements Job {
                 toQuarantine.merge(r.getString(1), n, Long::sum);
               }
             }
-            default -> yearCounts.merge(r.isNullAt(2) ? null : r.getInt(2), n, Long::sum);
+            default -> {
+              good += n;
+              if (r.getBoolean(4)) {
+                toSilver.merge(r.isNullAt(2) ? null : r.getInt(2), n, Long::sum);
+              }
+            }
           }
         }
-        long good = yearCounts.values().stream().mapToLong(Long::longValue).sum();
         long quarantined = ruleCounts.values().stream().mapToLong(Long::longValue).sum();
         ctx.describe(NAME, "write quarantine");
         Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled
-            .where(col("outcome").equalTo(QUARANTINED).and(notYetQuarantined)).select("q.*"), "rule", toQuarantine,
+            .where(col("outcome").equalTo(QUARANTINED).and(notInQuarantine)).select("q.*"), "rule", toQuarantine,
             FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "source_file", "line_number");
         expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
             range.to(), "rule"), toQuarantine.values().stream().mapToLong(Long::longValue).sum(), Tables.QUARANTINE);
         // Each year's (each rule's) rows in files compaction would not rewrite: in place, or in tasks of their own.
         ctx.describe(NAME, "write silver");
-        Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled.where(col("outcome").equalTo(SILVER))
-            .select("s.*"), "event_year", yearCounts, FileLayout.ROWS_PER_FILE,
-            FileLayout.ROWS_IN_PLACE, "event_id");
+        Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled
+            .where(col("outcome").equalTo(SILVER).and(notInSilver)).select("s.*"), "event_year", toSilver,
+            FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "event_id");
         expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, SILVER_APP_ID, range.to(),
-            "event_year"), good, Tables.SILVER);
+            "event_year"), toSilver.values().stream().mapToLong(Long::longValue).sum(), Tables.SILVER);
         progress.done(range);
         return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
             System.currentTimeMillis() - start));
