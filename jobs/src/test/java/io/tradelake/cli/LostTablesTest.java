@@ -8,6 +8,7 @@ import static io.tradelake.testing.Rows.sorted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.tradelake.table.Tables;
+import io.tradelake.testing.Dirs;
 import io.tradelake.testing.SparkTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ class LostTablesTest {
     for (String day : days) {
       land(input, day, late);
       if (day.equals(days.get(1))) {
-        deleteTree(lost.resolve(Tables.SILVER));
+        Dirs.deleteRecursively(lost.resolve(Tables.SILVER));
       }
       assertThat(run(spark, input, kept)).as("run after " + day).isZero();
       assertThat(run(spark, input, lost)).as("run after " + day + ", silver lost before the last").isZero();
@@ -62,13 +63,13 @@ class LostTablesTest {
 
     // Quarantine and a gold table lost, nothing new landed: clean writes quarantine again from bronze (silver
     // keeps its rows), aggregate the gold table from its cells.
-    deleteTree(lost.resolve(Tables.QUARANTINE));
-    deleteTree(lost.resolve(Tables.GROWTH_BY_MARKET));
+    Dirs.deleteRecursively(lost.resolve(Tables.QUARANTINE));
+    Dirs.deleteRecursively(lost.resolve(Tables.GROWTH_BY_MARKET));
     assertThat(run(spark, input, lost)).as("run with quarantine and growth_by_market lost").isZero();
     assertSameTables(a, b);
 
     // clean_log lost, then a new day: clean goes on from the batch silver's last write was for.
-    deleteTree(lost.resolve(Tables.CLEAN_LOG));
+    Dirs.deleteRecursively(lost.resolve(Tables.CLEAN_LOG));
     land(input, DAYS.get(1), late);
     assertThat(run(spark, input, kept)).isZero();
     assertThat(run(spark, input, lost)).as("run with clean_log lost").isZero();
@@ -83,11 +84,6 @@ class LostTablesTest {
     }
   }
 
-  private static void deleteTree(Path root) throws Exception {
-    try (var files = Files.walk(root)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
-  }
 
   /** Batches without a bad row still leave a quarantine table (empty): nothing looks lost, nothing is redone. */
   @Test

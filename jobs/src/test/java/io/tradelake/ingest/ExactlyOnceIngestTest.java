@@ -7,6 +7,7 @@ import io.tradelake.config.Settings;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.Tables;
+import io.tradelake.testing.Dirs;
 import io.tradelake.testing.Rows;
 import io.tradelake.testing.SparkTest;
 import java.nio.file.Files;
@@ -68,13 +69,13 @@ class ExactlyOnceIngestTest {
     JobContext ctx = context(spark, input, dir.resolve("wh"));
     day(input, "2019-03-01", line("a"), line("b"));
     new IngestJob().run(ctx);
-    deleteTree(Path.of(ctx.tables().path(Tables.BRONZE)));
+    Dirs.deleteRecursively(Path.of(ctx.tables().path(Tables.BRONZE)));
     assertThat(new IngestJob().run(ctx).get(0).rowsOut()).isEqualTo(3);
     assertThat(Rows.sorted(ctx.tables().read(Tables.BRONZE).groupBy("ingest_batch").count())).containsExactly("1|3");
 
     day(input, "2019-03-02", line("c"));
     new IngestJob().run(ctx);
-    deleteTree(Path.of(ctx.tables().path(Tables.BRONZE)));
+    Dirs.deleteRecursively(Path.of(ctx.tables().path(Tables.BRONZE)));
     day(input, "2019-03-03", line("d"));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IngestJob().run(ctx))
         .isInstanceOf(IllegalStateException.class)
@@ -89,7 +90,7 @@ class ExactlyOnceIngestTest {
     JobContext ctx = context(spark, input, dir.resolve("wh"));
     day(input, "2019-03-01", line("a"), line("b"));
     new IngestJob().run(ctx);
-    deleteTree(Path.of(ctx.tables().path(Tables.INGEST_LOG)));
+    Dirs.deleteRecursively(Path.of(ctx.tables().path(Tables.INGEST_LOG)));
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> new IngestJob().run(ctx))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("no ingest_log table at")
@@ -97,11 +98,6 @@ class ExactlyOnceIngestTest {
     assertThat(ctx.tables().read(Tables.BRONZE).count()).isEqualTo(3);
   }
 
-  private static void deleteTree(Path root) throws Exception {
-    try (var files = Files.walk(root)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-    }
-  }
 
   @Test
   void aBatchLoggedButNeverWrittenIsCompletedOnceByTheNextRun(SparkSession spark, @TempDir Path dir)
