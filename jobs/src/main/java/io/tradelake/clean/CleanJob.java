@@ -42,8 +42,9 @@ public final class CleanJob implements Job {
   static final String SILVER = "SILVER";
   static final String QUARANTINED = "QUARANTINED";
   static final String DUPLICATE = "DUPLICATE";
-  /** Silver's appends are Delta transactions of this application id, versioned by the last bronze batch. */
+  /** Silver's and quarantine's appends are Delta transactions of these application ids, versioned by the last batch. */
   static final String SILVER_APP_ID = "tradelake-clean-silver";
+  static final String QUARANTINE_APP_ID = "tradelake-clean-quarantine";
   /**
    * Where the labelled rows are kept for the counts and the two writes: on disk, not in the heap. At scale the
    * rows outgrow storage memory anyway, and held there they squeeze the deduplication's sort and the writes'
@@ -65,10 +66,16 @@ public final class CleanJob implements Job {
     Row maxBatch = bronze.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
     Optional<BatchProgress.Range> last = progress.last();
-    if (last.isEmpty() && ctx.tables().exists(Tables.SILVER)) {
-      last = Optional.of(new BatchProgress.Range(0, silverHoldsUpTo(ctx), true));
-      LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
-          Tables.SILVER, last.get().to());
+    if (last.isEmpty()) {
+      // clean_log lost: silver's (else quarantine's) own writes say which batches were cleaned.
+      for (String table : List.of(Tables.SILVER, Tables.QUARANTINE)) {
+        if (ctx.tables().exists(table)) {
+          last = Optional.of(new BatchProgress.Range(0, cleanedUpTo(ctx, table), true));
+          LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
+              table, last.get().to());
+          break;
+        }
+      }
     }
     BatchProgress.Range range = BatchProgress.next(last, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
     // Silver and quarantine hold the rows of the batches up to these already; only later batches' are written.
@@ -81,9 +88,9 @@ public final class CleanJob implements Job {
       // without this, every run would find nothing new, and the lost rows would stay lost.
       silverHeld = silverLost ? 0 : range.from();
       quarantineHeld = quarantineLost ? 0 : range.from();
-      LOG.warn("clean: {} lost, though {} records bronze batches up to {} as cleaned: cleaning them again from "
-          + "bronze to write it again", silverLost && quarantineLost ? Tables.SILVER + " and " + Tables.QUARANTINE
-          : silverLost ? Tables.SILVER : Tables.QUARANTINE, Tables.CLEAN_LOG, range.from());
+      LOG.warn("clean: {} lost, though bronze batches up to {} were cleaned: cleaning them again from bronze to "
+          + "write it again", silverLost && quarantineLost ? Tables.SILVER + " and " + Tables.QUARANTINE
+          : silverLost ? Tables.SILVER : Tables.QUARANTINE, range.from());
       range = new BatchProgress.Range(0, range.to(), false);
     }
     if (range.isEmpty()) {
@@ -156,7 +163,7 @@ public final class CleanJob implements Job {
         Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled
             .where(col("outcome").equalTo(QUARANTINED).and(notInQuarantine)).select("q.*"), "rule", toQuarantine,
             FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "source_file", "line_number");
-        expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, "tradelake-clean-quarantine",
+        expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, QUARANTINE_APP_ID,
             range.to(), "rule"), toQuarantine.values().stream().mapToLong(Long::longValue).sum(), Tables.QUARANTINE);
         // Each year's (each rule's) rows in files compaction would not rewrite: in place, or in tasks of their own.
         ctx.describe(NAME, "write silver");
@@ -189,15 +196,16 @@ public final class CleanJob implements Job {
   }
 
   /**
-   * The last bronze batch silver's rows were written for: the Delta transaction of its last append (no Spark
-   * job), else (the transaction expired) the highest batch among its rows.
+   * The last bronze batch {@code table} (silver or quarantine) was written for: the Delta transaction of its last
+   * append (no Spark job), else (the transaction expired) the highest batch among its rows.
    */
-  private static long silverHoldsUpTo(JobContext ctx) {
-    long version = ctx.tables().transactionVersion(Tables.SILVER, SILVER_APP_ID);
+  private static long cleanedUpTo(JobContext ctx, String table) {
+    long version = ctx.tables().transactionVersion(table, table.equals(Tables.SILVER) ? SILVER_APP_ID
+        : QUARANTINE_APP_ID);
     if (version >= 0) {
       return version;
     }
-    Row max = ctx.tables().read(Tables.SILVER).agg(max("ingest_batch")).first();
+    Row max = ctx.tables().read(table).agg(max("ingest_batch")).first();
     return max.isNullAt(0) ? 0 : max.getLong(0);
   }
 

@@ -30,7 +30,8 @@ class LostTablesTest {
    * Silver deleted while clean_log records its batches as cleaned: the next run cleans every bronze batch again
    * (and the new day), writes quarantine only the new day's rows, and ends with the tables of a warehouse that
    * never lost it. Then quarantine and a gold table deleted: the next run writes them again. Then clean_log
-   * deleted: the next run goes on from the batch silver holds, not from the first.
+   * deleted: the next run goes on from the batch silver holds, not from the first. Then clean_log and silver
+   * deleted: from the batch quarantine holds.
    */
   @Test
   void aLostSilverGoldOrCleanLogIsMadeGood(SparkSession spark, @TempDir Path dir) throws Exception {
@@ -73,6 +74,14 @@ class LostTablesTest {
     land(input, DAYS.get(1), late);
     assertThat(run(spark, input, kept)).isZero();
     assertThat(run(spark, input, lost)).as("run with clean_log lost").isZero();
+    assertSameTables(a, b);
+
+    // clean_log and silver lost together, then a new day: quarantine's own writes say where clean was.
+    Dirs.deleteRecursively(lost.resolve(Tables.CLEAN_LOG));
+    Dirs.deleteRecursively(lost.resolve(Tables.SILVER));
+    land(input, DAYS.get(2), late);
+    assertThat(run(spark, input, kept)).isZero();
+    assertThat(run(spark, input, lost)).as("run with clean_log and silver lost").isZero();
     assertSameTables(a, b);
   }
 
