@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -50,8 +51,14 @@ public final class LandingArea {
         if (hidden(layout)) {
           continue;
         }
-        if (!layoutDir.isDirectory() || !layouts.contains(layout)) {
-          unplaced.add(layoutDir.getPath().toString() + " (no layout named '" + layout + "')");
+        if (!layoutDir.isDirectory()) {
+          unplaced.add(layoutDir.getPath().toString() + " (a file at the landing root: raw files go under "
+              + "<layout>/<yyyy-mm-dd>/)");
+          continue;
+        }
+        if (!layouts.contains(layout)) {
+          unplaced.add(layoutDir.getPath().toString() + " (no layout named '" + layout + "' is configured; known: "
+              + String.join(", ", new TreeSet<>(layouts)) + ")");
           continue;
         }
         for (FileStatus dayDir : fs.listStatus(layoutDir.getPath())) {
