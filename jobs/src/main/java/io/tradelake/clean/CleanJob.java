@@ -66,23 +66,19 @@ public final class CleanJob implements Job {
     Row maxBatch = bronze.agg(max("ingest_batch")).first();
     BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
     Optional<BatchProgress.Range> last = progress.last();
-    if (last.isEmpty()) {
+    boolean silverLost = !ctx.tables().exists(Tables.SILVER);
+    boolean quarantineLost = !ctx.tables().exists(Tables.QUARANTINE);
+    if (last.isEmpty() && !(silverLost && quarantineLost)) {
       // clean_log lost: silver's (else quarantine's) own writes say which batches were cleaned.
-      for (String table : List.of(Tables.SILVER, Tables.QUARANTINE)) {
-        if (ctx.tables().exists(table)) {
-          last = Optional.of(new BatchProgress.Range(0, cleanedUpTo(ctx, table), true));
-          LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
-              table, last.get().to());
-          break;
-        }
-      }
+      String held = silverLost ? Tables.QUARANTINE : Tables.SILVER;
+      last = Optional.of(new BatchProgress.Range(0, cleanedUpTo(ctx, held), true));
+      LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
+          held, last.get().to());
     }
     BatchProgress.Range range = BatchProgress.next(last, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
     // Silver and quarantine hold the rows of the batches up to these already; only later batches' are written.
     long silverHeld = 0;
     long quarantineHeld = 0;
-    boolean silverLost = !ctx.tables().exists(Tables.SILVER);
-    boolean quarantineLost = !ctx.tables().exists(Tables.QUARANTINE);
     if (range.from() > 0 && (silverLost || quarantineLost)) {
       // A table lost (deleted, or a restore that left it out) while clean_log says its batches were cleaned:
       // without this, every run would find nothing new, and the lost rows would stay lost.
@@ -111,7 +107,7 @@ public final class CleanJob implements Job {
         .and(col("ingest_batch").gt(range.from())).and(col("ingest_batch").leq(range.to())));
     long rowsIn = fresh.count();
     // Event ids silver already holds from earlier batches: a repeat is a duplicate or a conflict.
-    Dataset<Row> known = ctx.tables().exists(Tables.SILVER)
+    Dataset<Row> known = !silverLost
         ? ctx.tables().read(Tables.SILVER).where(col("ingest_batch").leq(range.from()))
             .select(col("event_id").as("known_event_id"), col("content_hash").as("known_content_hash"))
         : null;

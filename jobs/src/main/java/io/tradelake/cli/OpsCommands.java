@@ -116,28 +116,29 @@ final class OpsCommands {
       Settings settings = PipelineRunner.settings(options);
       SparkSession spark = root.sessions().open(settings);
       Tables tables = Tables.at(settings.warehouse(), spark);
-      List<String> present = ALL_TABLES.stream().filter(tables::exists).toList();
-      if (present.isEmpty()) {
-        // Nothing to lock either: a mistyped --warehouse is not created.
-        root.out().println("no tables yet in " + tables.root());
-        root.sessions().close(spark);
-        return 0;
-      }
-      try (WarehouseLock lock = WarehouseLock.acquire(tables.root(), "maintain",
-          spark.sparkContext().hadoopConfiguration())) {
-        root.out().printf("%-27s %12s %12s%n", "table", "files before", "files after");
-        for (String table : present) {
-          DeltaTable delta = DeltaTable.forPath(spark, tables.path(table));
-          long before = files(delta);
-          spark.sparkContext().setJobDescription("maintain: optimize " + table);
-          delta.optimize().executeCompaction();
-          if (!noVacuum) {
-            spark.sparkContext().setJobDescription("maintain: vacuum " + table);
-            delta.vacuum(retainHours);
-          }
-          root.out().printf("%-27s %12d %12d%n", table, before, files(delta));
+      try {
+        List<String> present = ALL_TABLES.stream().filter(tables::exists).toList();
+        if (present.isEmpty()) {
+          // Nothing to lock either: a mistyped --warehouse is not created.
+          root.out().println("no tables yet in " + tables.root());
+          return 0;
         }
-        return 0;
+        try (WarehouseLock lock = WarehouseLock.acquire(tables.root(), "maintain",
+            spark.sparkContext().hadoopConfiguration())) {
+          root.out().printf("%-27s %12s %12s%n", "table", "files before", "files after");
+          for (String table : present) {
+            DeltaTable delta = DeltaTable.forPath(spark, tables.path(table));
+            long before = files(delta);
+            spark.sparkContext().setJobDescription("maintain: optimize " + table);
+            delta.optimize().executeCompaction();
+            if (!noVacuum) {
+              spark.sparkContext().setJobDescription("maintain: vacuum " + table);
+              delta.vacuum(retainHours);
+            }
+            root.out().printf("%-27s %12d %12d%n", table, before, files(delta));
+          }
+          return 0;
+        }
       } finally {
         root.sessions().close(spark);
       }

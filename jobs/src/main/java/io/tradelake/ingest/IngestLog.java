@@ -46,6 +46,9 @@ public final class IngestLog {
 
   /** The Delta transaction id a batch is appended to bronze under (its version: the batch number). */
   public static final String APP_ID = "tradelake-ingest";
+  /** What to do when bronze or this log is lost: neither can be rebuilt from the other. */
+  private static final String REBUILD_ADVICE = "restore it from a copy of the warehouse, or build a new warehouse "
+      + "from the landing area (--warehouse <new folder>)";
 
   private IngestLog() {}
 
@@ -79,8 +82,7 @@ public final class IngestLog {
       // A batch is logged before bronze is written: the log was lost. Every file would look new and be read
       // again, and bronze would skip the batches under numbers it already holds.
       throw new IllegalStateException("no " + Tables.INGEST_LOG + " table at " + ctx.tables().path(Tables.INGEST_LOG)
-          + ", though " + Tables.BRONZE + " holds ingested batches: restore it from a copy of the warehouse, or "
-          + "build a new warehouse from the landing area (--warehouse <new folder>)");
+          + ", though " + Tables.BRONZE + " holds ingested batches: " + REBUILD_ADVICE);
     }
     if (lastBatch >= 2 && !ctx.tables().exists(Tables.BRONZE)) {
       // Every batch writes bronze, and a batch starts only once the one before is in it: bronze was lost. Reading
@@ -88,8 +90,7 @@ public final class IngestLog {
       // may be gone from the landing area, so bronze is not rebuilt from them here. (A lost batch 1 is read again
       // below, as a batch logged but never written.)
       throw new IllegalStateException("no " + Tables.BRONZE + " table at " + ctx.tables().path(Tables.BRONZE)
-          + ", though " + Tables.INGEST_LOG + " records batches 1 to " + lastBatch + " as read: restore it from a "
-          + "copy of the warehouse, or build a new warehouse from the landing area (--warehouse <new folder>)");
+          + ", though " + Tables.INGEST_LOG + " records batches 1 to " + lastBatch + " as read: " + REBUILD_ADVICE);
     }
     List<RawFile> fresh = new ArrayList<>();
     List<RawFile> seen = new ArrayList<>();
