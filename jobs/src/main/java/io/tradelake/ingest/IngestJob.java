@@ -57,6 +57,7 @@ public final class IngestJob implements Job {
     LandingArea.Listing listing = LandingArea.list(Tables.absolute(ctx.settings().input()), layouts.keySet(),
         ctx.spark().sparkContext().hadoopConfiguration());
     listing.unplaced().forEach(u -> LOG.warn("ingest: skipping {}", u));
+    listing.notes().forEach(n -> LOG.info("ingest: not reading {} (a note beside the raw files)", n));
     IngestLog.Plan plan = IngestLog.plan(ctx, listing.files());
     plan.changed().forEach(f -> LOG.warn("ingest: {} changed since it was ingested; not read again, quarantined "
         + "as changed_file", f.path()));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -20,8 +21,11 @@ import org.apache.hadoop.fs.Path;
  */
 public final class LandingArea {
 
-  /** What the listing found: files to consider, and folders it could not place (reported, not read). */
-  public record Listing(List<RawFile> files, List<String> unplaced) {}
+  /**
+   * What the listing found: files to consider; what it could not place (warned of, not read); and notes
+   * (README, .md, .txt files) kept beside the layouts' folders, which are not raw files and not read.
+   */
+  public record Listing(List<RawFile> files, List<String> unplaced, List<String> notes) {}
 
   private LandingArea() {}
 
@@ -46,12 +50,17 @@ public final class LandingArea {
       }
       List<RawFile> files = new ArrayList<>();
       List<String> unplaced = new ArrayList<>();
+      List<String> notes = new ArrayList<>();
       for (FileStatus layoutDir : fs.listStatus(rootPath)) {
         String layout = layoutDir.getPath().getName();
         if (hidden(layout)) {
           continue;
         }
         if (!layoutDir.isDirectory()) {
+          if (note(layout)) {
+            notes.add(layoutDir.getPath().toString());
+            continue;
+          }
           unplaced.add(layoutDir.getPath().toString() + " (a file at the landing root: raw files go under "
               + "<layout>/<yyyy-mm-dd>/)");
           continue;
@@ -67,6 +76,10 @@ public final class LandingArea {
             continue;
           }
           LocalDate day = parseDay(dayName);
+          if (!dayDir.isDirectory() && note(dayName)) {
+            notes.add(dayDir.getPath().toString());
+            continue;
+          }
           if (!dayDir.isDirectory() || day == null) {
             unplaced.add(dayDir.getPath().toString() + " (not a yyyy-mm-dd day folder)");
             continue;
@@ -79,7 +92,7 @@ public final class LandingArea {
         }
       }
       files.sort(Comparator.comparing(RawFile::path));
-      return new Listing(List.copyOf(files), List.copyOf(unplaced));
+      return new Listing(List.copyOf(files), List.copyOf(unplaced), List.copyOf(notes));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list input folder " + root + ": " + e.getMessage(), e);
     }
@@ -87,6 +100,12 @@ public final class LandingArea {
 
   private static boolean hidden(String name) {
     return name.startsWith(".") || name.startsWith("_");
+  }
+
+  /** A README or a text note beside the day folders: documentation of the landing area, not a raw file. */
+  private static boolean note(String name) {
+    String lower = name.toLowerCase(Locale.ROOT);
+    return lower.startsWith("readme") || lower.endsWith(".md") || lower.endsWith(".txt");
   }
 
   private static LocalDate parseDay(String name) {

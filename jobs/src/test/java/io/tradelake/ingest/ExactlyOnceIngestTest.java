@@ -99,20 +99,27 @@ class ExactlyOnceIngestTest {
   }
 
 
-  /** What the listing leaves out, each with why: a stray file, an unknown layout, a folder that is not a day. */
+  /**
+   * What the listing leaves out, each with why: a stray file, an unknown layout, a folder that is not a day;
+   * and notes (README, .md, .txt) beside the layouts, which are documentation, not raw files.
+   */
   @Test
   void theListingSaysWhyItSkipsWhatIsNotALandedFile(SparkSession spark, @TempDir Path dir) throws Exception {
     Path input = dir.resolve("in");
     day(input, "2019-03-01", line("a"));
     Files.writeString(input.resolve("README.md"), "notes");
+    Files.writeString(input.resolve("orders.csv"), "order_id\n1\n");
+    Files.writeString(input.resolve("shopline-csv").resolve("notes.txt"), "notes");
     Files.createDirectories(input.resolve("amazon-csv").resolve("2019-03-01"));
     Files.createDirectories(input.resolve("shopline-csv").resolve("march"));
     Files.createDirectories(input.resolve("_truth"));
     LandingArea.Listing listing = LandingArea.list(input.toString(), List.of("shopline-csv", "globalbuy-jsonl"),
         spark.sparkContext().hadoopConfiguration());
     assertThat(listing.files()).extracting(RawFile::layout).containsExactly("shopline-csv");
+    assertThat(listing.notes()).hasSize(2).anySatisfy(n -> assertThat(n).endsWith("/README.md"))
+        .anySatisfy(n -> assertThat(n).endsWith("shopline-csv/notes.txt"));
     assertThat(listing.unplaced()).hasSize(3).anySatisfy(u -> assertThat(u).endsWith(
-        "README.md (a file at the landing root: raw files go under <layout>/<yyyy-mm-dd>/)"))
+        "orders.csv (a file at the landing root: raw files go under <layout>/<yyyy-mm-dd>/)"))
         .anySatisfy(u -> assertThat(u).endsWith(
             "amazon-csv (no layout named 'amazon-csv' is configured; known: globalbuy-jsonl, shopline-csv)"))
         .anySatisfy(u -> assertThat(u).endsWith("march (not a yyyy-mm-dd day folder)"));
