@@ -8,10 +8,12 @@ import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
 import io.tradelake.config.Settings;
+import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.RunMetricsTable;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
+import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,7 +36,9 @@ final class OpsCommands {
       Tables.RUN_METRICS);
 
   @Command(name = "status", mixinStandardHelpOptions = true,
-      description = "Print the ledger of the last runs on the warehouse (from run_metrics).")
+      description = {"Print the ledger of the last runs on the warehouse (from run_metrics).",
+          "Then what the next run would find to do: new raw files in the landing area (--input), and the "
+              + "batches clean and aggregate have not taken yet."})
   static final class Status implements Callable<Integer> {
     @Mixin JobOptions options = new JobOptions();
     @Option(names = "--runs", defaultValue = "5", description = "How many recent runs (default: ${DEFAULT-VALUE}).")
@@ -50,9 +54,11 @@ final class OpsCommands {
       Settings settings = PipelineRunner.settings(options);
       SparkSession spark = root.sessions().open(settings);
       try {
-        Tables tables = Tables.at(settings.warehouse(), spark);
+        JobContext ctx = JobContext.create(spark, settings, "status", Clock.systemUTC());
+        Tables tables = ctx.tables();
         if (!tables.exists(Tables.RUN_METRICS)) {
           root.out().println("no runs yet in " + tables.root());
+          PendingWork.print(root.out(), ctx);
           return 0;
         }
         List<Row> recent = tables.read(Tables.RUN_METRICS).groupBy("run_id")
@@ -67,6 +73,7 @@ final class OpsCommands {
               .collectAsList().stream().map(RunMetricsTable::metrics).toList();
           RunSummary.printLedger(root.out(), ledger);
         }
+        PendingWork.print(root.out(), ctx);
         return 0;
       } finally {
         root.sessions().close(spark);

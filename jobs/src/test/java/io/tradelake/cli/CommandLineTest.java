@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,11 +90,23 @@ class CommandLineTest {
   }
 
   @Test
-  void statusAndMaintainOnAWarehouseWithoutTablesSaySoAndCreateNothing(SparkSession spark, @TempDir Path dir) {
+  void statusAndMaintainOnAWarehouseWithoutTablesSaySoAndCreateNothing(SparkSession spark, @TempDir Path dir)
+      throws Exception {
     Path warehouse = dir.resolve("no-such-warehouse");
-    Result status = execute(spark, "status", "--warehouse", warehouse.toString());
+    Path landing = dir.resolve("landing");
+    for (String day : List.of("2019-03-01", "2019-03-02")) {
+      Path folder = Files.createDirectories(landing.resolve("shopline-csv").resolve(day));
+      Files.writeString(folder.resolve("orders.csv"), "event_id\n");
+    }
+    Result status = execute(spark, "status", "--warehouse", warehouse.toString(), "--input", landing.toString());
     assertThat(status.exit()).isZero();
-    assertThat(status.out()).contains("no runs yet in");
+    assertThat(status.out()).contains("no runs yet in")
+        .containsPattern("ingest +2 new raw files \\(18 B\\) of 2 days, 2019-03-01 to 2019-03-02\\n")
+        .containsPattern("clean +nothing yet: no bronze_events \\(ingest writes it\\)\\n");
+    Result noLanding = execute(spark, "status", "--warehouse", warehouse.toString(), "--input",
+        dir.resolve("no-landing").toString());
+    assertThat(noLanding.exit()).isZero();
+    assertThat(noLanding.out()).containsPattern("ingest +cannot tell: input folder does not exist: ");
     Result maintain = execute(spark, "maintain", "--warehouse", warehouse.toString());
     assertThat(maintain.exit()).isZero();
     assertThat(maintain.out()).contains("no tables yet in").doesNotContain("files before");

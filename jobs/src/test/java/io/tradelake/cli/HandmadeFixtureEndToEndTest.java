@@ -202,15 +202,20 @@ class HandmadeFixtureEndToEndTest {
   void statusShowsTheRunAndMaintainKeepsContentWhileCompacting() {
     ByteArrayOutputStream status = new ByteArrayOutputStream();
     int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(status, true, StandardCharsets.UTF_8))
-        .execute("status", "--warehouse", warehouse.toString(), "--conf", "privacy.min-buyers=1");
+        .execute("status", "--warehouse", warehouse.toString(), "--input", FIXTURE.resolve("input").toString(),
+            "--conf", "privacy.min-buyers=1");
     assertThat(exit).isZero();
     String shown = status.toString(StandardCharsets.UTF_8);
+    // After the run, nothing waits: every landed file is logged, every batch cleaned and aggregated.
+    assertThat(shown).containsPattern("ingest +no new raw files in ")
+        .containsPattern("clean +nothing new: bronze_events batches up to 1 are done\n")
+        .containsPattern("aggregate +nothing new: silver_events batches up to 1 are done\n");
     assertThat(shown).contains("clean", "silver_events", "19")
         // The details under a stage's row, as the run summary prints them: bronze's 2 header lines, a rule.
         .containsPattern("header_lines +2\\n").containsPattern("unknown_currency +1\\n");
     // The latest run's rows come stage by stage, in the order the pipeline ran them.
     List<String> latest = shown.lines().dropWhile(l -> !l.startsWith("run ")).skip(1)
-        .takeWhile(l -> !l.startsWith("run ")).filter(l -> !l.isBlank() && !l.startsWith(" ") && !l.startsWith("stage"))
+        .takeWhile(l -> !l.startsWith("run ") && !l.startsWith("waiting ")).filter(l -> !l.isBlank() && !l.startsWith(" ") && !l.startsWith("stage"))
         .map(l -> l.split(" +")[0]).distinct().toList();
     assertThat(latest).containsExactly("ingest", "clean", "aggregate", "model");
 

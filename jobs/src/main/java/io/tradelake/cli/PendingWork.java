@@ -1,0 +1,94 @@
+package io.tradelake.cli;
+
+import static org.apache.spark.sql.functions.max;
+
+import io.tradelake.ingest.IngestLog;
+import io.tradelake.ingest.LandingArea;
+import io.tradelake.ingest.RawFile;
+import io.tradelake.runtime.JobContext;
+import io.tradelake.table.BatchProgress;
+import io.tradelake.table.Tables;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.TreeSet;
+import org.apache.spark.sql.Row;
+
+/**
+ * What the next run would find to do, stage by stage, read from the landing area and the ledgers the stages
+ * decide with (ingest_log, clean_log, aggregate_log). Reads only: a status check never writes to the warehouse.
+ */
+final class PendingWork {
+
+  private PendingWork() {}
+
+  static void print(PrintStream out, JobContext ctx) {
+    out.printf("%nwaiting for the next run:%n");
+    out.printf("  %-10s %s%n", "ingest", ingest(ctx));
+    out.printf("  %-10s %s%n", "clean", batches(ctx, Tables.BRONZE, Tables.CLEAN_LOG, "ingest"));
+    out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean"));
+  }
+
+  /** The landed files the ingest log does not know yet, as ingest itself would split them. */
+  static String ingest(JobContext ctx) {
+    String input = Tables.absolute(ctx.settings().input());
+    IngestLog.Plan plan;
+    try {
+      LandingArea.Listing listing = LandingArea.list(input, ctx.settings().layouts().keySet(),
+          ctx.spark().sparkContext().hadoopConfiguration());
+      plan = IngestLog.plan(ctx, listing.files());
+    } catch (RuntimeException e) {
+      // A missing landing area or a lost ledger is what a run would stop on: said here, not thrown.
+      return "cannot tell: " + TradeLake.oneLine(e);
+    }
+    List<RawFile> fresh = plan.fresh();
+    StringBuilder said = new StringBuilder();
+    if (fresh.isEmpty()) {
+      said.append("no new raw files in ").append(input);
+    } else {
+      TreeSet<LocalDate> days = new TreeSet<>();
+      fresh.forEach(f -> days.add(f.day()));
+      long bytes = fresh.stream().mapToLong(RawFile::size).sum();
+      said.append(String.format(Locale.ROOT, "%,d new raw file%s (%s) of %d day%s, %s", fresh.size(),
+          fresh.size() == 1 ? "" : "s", size(bytes), days.size(), days.size() == 1 ? "" : "s",
+          days.size() == 1 ? days.first() : days.first() + " to " + days.last()));
+    }
+    if (!plan.changed().isEmpty()) {
+      said.append(String.format(Locale.ROOT, "; %,d changed since read (quarantined as changed_file)",
+          plan.changed().size()));
+    }
+    if (!plan.pending().isEmpty() || !plan.pendingChanged().isEmpty()) {
+      said.append("; batch ").append(plan.lastBatch()).append(" to complete (its run stopped before bronze)");
+    }
+    return said.toString();
+  }
+
+  /** The upstream table's batches its stage has not finished, by the same reckoning the stage makes. */
+  static String batches(JobContext ctx, String upstream, String ledger, String upstreamStage) {
+    if (!ctx.tables().exists(upstream)) {
+      return "nothing yet: no " + upstream + " (" + upstreamStage + " writes it)";
+    }
+    Row top = ctx.tables().read(upstream).agg(max("ingest_batch")).first();
+    long available = top.isNullAt(0) ? 0 : top.getLong(0);
+    Optional<BatchProgress.Range> last = new BatchProgress(ctx, ledger).last();
+    BatchProgress.Range next = BatchProgress.next(last, available);
+    if (next.isEmpty()) {
+      return "nothing new: " + upstream + " batches up to " + available + " are done";
+    }
+    String range = next.to() == next.from() + 1 ? "batch " + next.to() : "batches " + (next.from() + 1) + " to "
+        + next.to();
+    return upstream + " " + range + (last.isPresent() && !last.get().done() ? " (an unfinished run's, again)" : "");
+  }
+
+  private static String size(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    if (bytes < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f kB", bytes / 1024.0);
+    }
+    return String.format(Locale.ROOT, "%.1f MB", bytes / (1024.0 * 1024));
+  }
+}
