@@ -8,6 +8,7 @@ import io.tradelake.ingest.RawFile;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.table.BatchProgress;
 import io.tradelake.table.Tables;
+import io.tradelake.table.WarehouseLock;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.List;
@@ -25,7 +26,13 @@ final class PendingWork {
   private PendingWork() {}
 
   static void print(PrintStream out, JobContext ctx) {
-    out.printf("%nwaiting for the next run:%n");
+    Optional<WarehouseLock.Holder> holder = WarehouseLock.holder(ctx.tables().root(),
+        ctx.spark().sparkContext().hadoopConfiguration());
+    boolean running = holder.isPresent() && !holder.get().stale();
+    holder.ifPresent(h -> out.printf("%n%s%n", h.stale()
+        ? "left locked by " + h.run() + ", whose process is gone: the next run takes the lock over"
+        : "running now: " + h.run()));
+    out.printf("%nwaiting for the next run%s:%n", running ? " (or taken by the one running now)" : "");
     out.printf("  %-10s %s%n", "ingest", ingest(ctx));
     out.printf("  %-10s %s%n", "clean", batches(ctx, Tables.BRONZE, Tables.CLEAN_LOG, "ingest"));
     out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean"));

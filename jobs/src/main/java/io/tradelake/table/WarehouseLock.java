@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
@@ -63,6 +64,31 @@ public final class WarehouseLock implements AutoCloseable {
       throw new BusyException("warehouse " + warehouse + " lock keeps changing hands; try again");
     } catch (IOException e) {
       throw new UncheckedIOException("cannot lock warehouse " + warehouse + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The run a lock file names, and whether its process is gone (then the next run takes the lock over). */
+  public record Holder(String run, boolean stale) {}
+
+  /**
+   * Who holds the warehouse now, if anyone: the holding run as its lock file names it, and whether its process
+   * is gone (a stale lock, which the next run takes over). Reads only.
+   */
+  public static Optional<Holder> holder(String warehouse, Configuration conf) {
+    try {
+      Path path = new Path(warehouse, FILE);
+      FileSystem fs = path.getFileSystem(conf);
+      if (!fs.exists(path)) {
+        return Optional.empty();
+      }
+      Properties holder = read(fs, path);
+      if (holder.getProperty("run") == null) {
+        return Optional.empty(); // released between the two looks
+      }
+      return Optional.of(new Holder("run " + holder.getProperty("run") + " (pid " + holder.getProperty("pid") + " on "
+          + holder.getProperty("host") + " since " + holder.getProperty("since") + ")", isStale(holder)));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the lock of warehouse " + warehouse + ": " + e.getMessage(), e);
     }
   }
 

@@ -190,6 +190,12 @@ class CommandLineTest {
           dir.resolve("wh").toString());
       assertThat(r.exit()).isEqualTo(TradeLake.BUSY);
       assertThat(r.err()).contains("is in use by run run-A").doesNotContain("\n\tat ");
+      // status reads on beside a run, and names it.
+      Result status = execute(spark, "status", "--input", dir.resolve("in").toString(), "--warehouse",
+          dir.resolve("wh").toString());
+      assertThat(status.exit()).isZero();
+      assertThat(status.out()).containsPattern("running now: run run-A \\(pid " + ProcessHandle.current().pid())
+          .contains("waiting for the next run (or taken by the one running now):");
     }
     // Released: the next run goes ahead.
     assertThat(execute(spark, "ingest", "--input", dir.resolve("in").toString(), "--warehouse",
@@ -204,6 +210,9 @@ class CommandLineTest {
     Files.createDirectories(dir.resolve("wh"));
     Files.writeString(dir.resolve("wh").resolve(io.tradelake.table.WarehouseLock.FILE), "run=killed\npid="
         + dead.pid() + "\nhost=" + java.net.InetAddress.getLocalHost().getHostName() + "\nsince=earlier\n");
+    assertThat(execute(spark, "status", "--input", dir.resolve("in").toString(), "--warehouse",
+        dir.resolve("wh").toString()).out()).contains("left locked by run killed (pid " + dead.pid(),
+        "whose process is gone: the next run takes the lock over").contains("waiting for the next run:");
     assertThat(execute(spark, "ingest", "--input", dir.resolve("in").toString(), "--warehouse",
         dir.resolve("wh").toString()).exit()).isZero();
     assertThat(dir.resolve("wh").resolve(io.tradelake.table.WarehouseLock.FILE)).doesNotExist();
