@@ -98,8 +98,12 @@ public final class LandingArea {
     }
   }
 
+  /**
+   * Hidden, as Spark's file sources treat them: dot and underscore names, and files still being copied in by
+   * {@code hdfs dfs -put} ({@code <name>._COPYING_}, renamed when whole: read then, once).
+   */
   private static boolean hidden(String name) {
-    return name.startsWith(".") || name.startsWith("_");
+    return name.startsWith(".") || name.startsWith("_") || name.endsWith("._COPYING_");
   }
 
   /** A README or a text note beside the day folders: documentation of the landing area, not a raw file. */

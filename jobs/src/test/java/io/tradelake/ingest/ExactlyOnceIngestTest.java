@@ -108,6 +108,7 @@ class ExactlyOnceIngestTest {
     Path input = dir.resolve("in");
     day(input, "2019-03-01", line("a"));
     Files.writeString(input.resolve("README.md"), "notes");
+    Files.writeString(input.resolve("shopline-csv").resolve("2019-03-01").resolve("orders.csv._COPYING_"), "event_id");
     Files.writeString(input.resolve("orders.csv"), "order_id\n1\n");
     Files.writeString(input.resolve("shopline-csv").resolve("notes.txt"), "notes");
     Files.createDirectories(input.resolve("amazon-csv").resolve("2019-03-01"));
@@ -115,6 +116,7 @@ class ExactlyOnceIngestTest {
     Files.createDirectories(input.resolve("_truth"));
     LandingArea.Listing listing = LandingArea.list(input.toString(), List.of("shopline-csv", "globalbuy-jsonl"),
         spark.sparkContext().hadoopConfiguration());
+    // The file still being copied in is left for the run after its rename.
     assertThat(listing.files()).extracting(RawFile::layout).containsExactly("shopline-csv");
     assertThat(listing.notes()).hasSize(2).anySatisfy(n -> assertThat(n).endsWith("/README.md"))
         .anySatisfy(n -> assertThat(n).endsWith("shopline-csv/notes.txt"));
