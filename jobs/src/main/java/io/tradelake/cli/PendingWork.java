@@ -42,9 +42,10 @@ final class PendingWork {
   static String ingest(JobContext ctx) {
     String input = Tables.absolute(ctx.settings().input());
     IngestLog.Plan plan;
+    LandingArea.Listing listing;
     try {
-      LandingArea.Listing listing = LandingArea.list(input, ctx.settings().layouts().keySet(),
-          ctx.spark().sparkContext().hadoopConfiguration());
+      listing = LandingArea.list(input, ctx.settings().layouts().keySet(),
+          ctx.spark().sparkContext().hadoopConfiguration()).settled(ctx.startedAt(), ctx.settings().ingestMinFileAge());
       plan = IngestLog.plan(ctx, listing.files());
     } catch (RuntimeException e) {
       // A missing landing area or a lost ledger is what a run would stop on: said here, not thrown.
@@ -65,6 +66,10 @@ final class PendingWork {
     if (!plan.changed().isEmpty()) {
       said.append(String.format(Locale.ROOT, "; %,d changed since read (quarantined as changed_file)",
           plan.changed().size()));
+    }
+    if (!listing.settling().isEmpty()) {
+      said.append(String.format(Locale.ROOT, "; %,d modified less than %s ago, left for a later run "
+          + "(ingest.min-file-age)", listing.settling().size(), ctx.settings().ingestMinFileAge().toSeconds() + " s"));
     }
     if (!plan.pending().isEmpty() || !plan.pendingChanged().isEmpty()) {
       said.append("; batch ").append(plan.lastBatch()).append(" to complete (its run stopped before bronze)");

@@ -22,6 +22,7 @@ import java.util.regex.PatternSyntaxException;
 public record Settings(
     String input,
     String warehouse,
+    java.time.Duration ingestMinFileAge,
     String reportingCurrency,
     String reportingCountry,
     String reportingTimeZone,
@@ -110,6 +111,7 @@ public record Settings(
       Settings s = new Settings(
           nonBlank(c, "input"),
           nonBlank(c, "warehouse"),
+          notNegative(c, "ingest.min-file-age"),
           currency(nonBlank(c, "reporting-currency"), "reporting-currency"),
           countryCode(nonBlank(c, "reporting-country")),
           zone(nonBlank(c, "reporting-time-zone"), "reporting-time-zone"),
@@ -155,9 +157,17 @@ public record Settings(
   }
 
   public Settings withInput(String newInput) {
-    return new Settings(newInput, warehouse, reportingCurrency, reportingCountry, reportingTimeZone, fxRatesFile,
-        fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
+    return new Settings(newInput, warehouse, ingestMinFileAge, reportingCurrency, reportingCountry, reportingTimeZone,
+        fxRatesFile, fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
         buyerModel, pseudonymKey, minBuyersPerCell, spark, stageSpark, catalog);
+  }
+
+  private static java.time.Duration notNegative(Config c, String key) {
+    java.time.Duration d = c.getDuration(key);
+    if (d.isNegative()) {
+      throw new SettingsException(key + ": must not be negative, got " + c.getString(key));
+    }
+    return d;
   }
 
   private static Catalog catalog(Config c) {

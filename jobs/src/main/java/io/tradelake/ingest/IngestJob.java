@@ -55,9 +55,11 @@ public final class IngestJob implements Job {
     ctx.describe(NAME, "list new files");
     Map<String, SourceLayout> layouts = ctx.settings().layouts();
     LandingArea.Listing listing = LandingArea.list(Tables.absolute(ctx.settings().input()), layouts.keySet(),
-        ctx.spark().sparkContext().hadoopConfiguration());
+        ctx.spark().sparkContext().hadoopConfiguration()).settled(ctx.startedAt(), ctx.settings().ingestMinFileAge());
     listing.unplaced().forEach(u -> LOG.warn("ingest: skipping {}", u));
     listing.notes().forEach(n -> LOG.info("ingest: not reading {} (a note beside the raw files)", n));
+    listing.settling().forEach(f -> LOG.info("ingest: {} was modified less than {} ago (ingest.min-file-age): "
+        + "left for a later run", f.path(), ctx.settings().ingestMinFileAge().toSeconds() + " s"));
     IngestLog.Plan plan = IngestLog.plan(ctx, listing.files());
     plan.changed().forEach(f -> LOG.warn("ingest: {} changed since it was ingested; not read again, quarantined "
         + "as changed_file", f.path()));

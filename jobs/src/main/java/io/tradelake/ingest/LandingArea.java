@@ -2,6 +2,8 @@ package io.tradelake.ingest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -9,7 +11,9 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -22,10 +26,26 @@ import org.apache.hadoop.fs.Path;
 public final class LandingArea {
 
   /**
-   * What the listing found: files to consider; what it could not place (warned of, not read); and notes
-   * (README, .md, .txt files) kept beside the layouts' folders, which are not raw files and not read.
+   * What the listing found: files to consider; what it could not place (warned of, not read); notes (README,
+   * .md, .txt files) kept beside the layouts' folders, which are not raw files and not read; and files too
+   * recently modified to read yet ({@link #settled}).
    */
-  public record Listing(List<RawFile> files, List<String> unplaced, List<String> notes) {}
+  public record Listing(List<RawFile> files, List<String> unplaced, List<String> notes, List<RawFile> settling) {
+
+    /**
+     * This listing with the files modified less than {@code minAge} before {@code now} moved to {@code settling}:
+     * a file still being written in place is read once it has stopped changing.
+     */
+    public Listing settled(Instant now, Duration minAge) {
+      if (minAge.isZero()) {
+        return this;
+      }
+      long newest = now.minus(minAge).toEpochMilli();
+      Map<Boolean, List<RawFile>> old = files.stream()
+          .collect(Collectors.partitioningBy(f -> f.modificationTime() <= newest));
+      return new Listing(List.copyOf(old.get(true)), unplaced, notes, List.copyOf(old.get(false)));
+    }
+  }
 
   private LandingArea() {}
 
@@ -92,7 +112,7 @@ public final class LandingArea {
         }
       }
       files.sort(Comparator.comparing(RawFile::path));
-      return new Listing(List.copyOf(files), List.copyOf(unplaced), List.copyOf(notes));
+      return new Listing(List.copyOf(files), List.copyOf(unplaced), List.copyOf(notes), List.of());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list input folder " + root + ": " + e.getMessage(), e);
     }

@@ -103,6 +103,10 @@ class CommandLineTest {
     assertThat(status.out()).contains("no runs yet in")
         .containsPattern("ingest +2 new raw files \\(18 B\\) of 2 days, 2019-03-01 to 2019-03-02\\n")
         .containsPattern("clean +nothing yet: no bronze_events \\(ingest writes it\\)\\n");
+    Result young = execute(spark, "status", "--warehouse", warehouse.toString(), "--input", landing.toString(),
+        "--conf", "ingest.min-file-age=1h");
+    assertThat(young.out()).containsPattern("ingest +no new raw files in .*; 2 modified less than 3600 s ago, left "
+        + "for a later run \\(ingest.min-file-age\\)\\n");
     Result noLanding = execute(spark, "status", "--warehouse", warehouse.toString(), "--input",
         dir.resolve("no-landing").toString());
     assertThat(noLanding.exit()).isZero();

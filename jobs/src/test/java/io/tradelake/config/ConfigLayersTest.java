@@ -71,6 +71,12 @@ class ConfigLayersTest {
     assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
         List.of("model.buyers.k-search-rows=7"), Optional.of(dir))))
         .isInstanceOf(SettingsException.class).hasMessageContaining("k-search-rows must be above k-max (7)");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
+        List.of("ingest.min-file-age=-5m"), Optional.of(dir))))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("ingest.min-file-age: must not be negative");
+    assertThatThrownBy(() -> Settings.from(ConfigLoader.load("t", Optional.empty(),
+        List.of("ingest.min-file-age=ten minutes"), Optional.of(dir))))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("ingest.min-file-age");
     assertThatThrownBy(() -> ConfigLoader.load("nope", Optional.empty(), List.of(), Optional.of(dir)))
         .isInstanceOf(SettingsException.class).hasMessageContaining("unknown env 'nope'");
     assertThatThrownBy(() -> ConfigLoader.load("t", Optional.of(dir.resolve("missing.conf")), List.of(),

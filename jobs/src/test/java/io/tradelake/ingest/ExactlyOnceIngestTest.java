@@ -12,7 +12,10 @@ import io.tradelake.testing.Rows;
 import io.tradelake.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +59,25 @@ class ExactlyOnceIngestTest {
         .containsExactly("1|3", "2|2");
     assertThat(Rows.sorted(ctx.tables().read(Tables.INGEST_LOG), "batch", "lines"))
         .containsExactly("1|3", "2|2");
+  }
+
+  /** A file modified within ingest.min-file-age of the run's start waits; a run once it is older reads it. */
+  @Test
+  void aFileModifiedJustBeforeTheRunWaitsForALaterRun(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path input = dir.resolve("in");
+    Settings s = Settings.from(ConfigLoader.load("local", Optional.empty(),
+        List.of("input=" + input, "warehouse=" + dir.resolve("wh"), "ingest.min-file-age=10m")));
+    day(input, "2019-03-01", line("a"));
+    Instant modified = Instant.parse("2026-01-01T12:00:00Z");
+    Files.setLastModifiedTime(input.resolve("shopline-csv/2019-03-01/part.csv"), FileTime.from(modified));
+
+    JobContext soon = JobContext.create(spark, s, "soon", Clock.fixed(modified.plusSeconds(60), ZoneOffset.UTC));
+    assertThat(new IngestJob().run(soon).get(0).rowsIn()).isZero();
+    assertThat(soon.tables().exists(Tables.BRONZE)).isFalse();
+
+    JobContext later = JobContext.create(spark, s, "later", Clock.fixed(modified.plusSeconds(600), ZoneOffset.UTC));
+    assertThat(new IngestJob().run(later).get(0).rowsOut()).isEqualTo(2);
+    assertThat(later.tables().read(Tables.BRONZE).count()).isEqualTo(2);
   }
 
   /**
