@@ -11,6 +11,7 @@ import io.tradelake.config.Settings;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.RunMetricsTable;
+import io.tradelake.table.TableDocs;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
 import java.time.Clock;
@@ -29,11 +30,8 @@ final class OpsCommands {
 
   private OpsCommands() {}
 
-  /** Every table TradeLake writes, in pipeline order. */
-  static final List<String> ALL_TABLES = List.of(Tables.INGEST_LOG, Tables.BRONZE, Tables.CLEAN_LOG, Tables.SILVER,
-      Tables.QUARANTINE, Tables.AGGREGATE_LOG, Tables.GROWTH_CELLS, Tables.YOUTH_CELLS, Tables.GROWTH_BY_MARKET,
-      Tables.YOUTH_CHANNEL, Tables.MARKET_FEATURES, Tables.MARKET_CLUSTERS, Tables.MARKET_CLUSTER_PROFILES, Tables.MODEL_RUNS,
-      Tables.RUN_METRICS);
+  /** Every table TradeLake writes, in pipeline order: the documented ones, so none is left out of maintain. */
+  static final List<String> ALL_TABLES = TableDocs.tables();
 
   @Command(name = "status", mixinStandardHelpOptions = true,
       description = {"Print the ledger of the last runs on the warehouse (from run_metrics).",
