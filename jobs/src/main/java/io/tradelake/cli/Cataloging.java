@@ -70,7 +70,23 @@ final class Cataloging {
     }
   }
 
+  /**
+   * For sql and docs, which are about the warehouse's tables: a warehouse without any is most likely a mistyped
+   * {@code --warehouse}, said before a metastore is made there. (serve may start before the first run: it
+   * registers the tables as they come.)
+   */
+  static void requireTables(SparkSession spark, Settings settings) {
+    Tables tables = Tables.at(settings.warehouse(), spark);
+    if (OpsCommands.ALL_TABLES.stream().noneMatch(tables::exists)) {
+      throw new IllegalArgumentException("no tables in " + tables.root() + ": run the pipeline first, or check "
+          + "--warehouse");
+    }
+  }
+
   private static CatalogRegistry.Outcome register(SparkSession spark, Settings settings, boolean record) {
+    if (recordable(spark, settings)) {
+      ServeMarker.prepareCatalogDir(settings.warehouse());
+    }
     CatalogRegistry registry = registry(spark, settings);
     if (recordable(spark, settings)) {
       RegistrationRecord.clear(settings.warehouse());

@@ -47,6 +47,7 @@ final class DocsCommand implements Callable<Integer> {
     Settings settings = PipelineRunner.settings(options);
     SparkSession spark = root.sessions().open(settings);
     try {
+      Cataloging.requireTables(spark, settings);
       CatalogRegistry.Outcome catalog = Cataloging.forQueries(spark, settings);
       String markdown = render(spark, settings, catalog);
       Path parent = output.toAbsolutePath().getParent();

@@ -61,6 +61,7 @@ final class SqlCommand implements Callable<Integer> {
     SparkSession spark = root.sessions().open(settings);
     try {
       Tables tables = Tables.at(settings.warehouse(), spark);
+      Cataloging.requireTables(spark, settings);
       Cataloging.forQueries(spark, settings);
       List<String> views = registerViews(spark, tables);
       if (query != null || file != null) {

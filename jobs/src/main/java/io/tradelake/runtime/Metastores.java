@@ -44,12 +44,9 @@ final class Metastores {
           held.get().describe());
       return;
     }
+    // The folder is made when the metastore is first opened (ServeMarker.prepareCatalogDir), not here: a command
+    // that never opens it (status, maintain, a stage that stops at its check) leaves a mistyped warehouse uncreated.
     Path dir = ServeMarker.catalogDir(warehouse);
-    try {
-      java.nio.file.Files.createDirectories(dir); // Derby writes its log there before it creates the database
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
-    }
     System.setProperty("derby.stream.error.file", dir.resolve("derby.log").toString());
     builder.enableHiveSupport()
         .config("spark.hadoop.javax.jdo.option.ConnectionURL",

@@ -50,6 +50,22 @@ public final class ServeMarker implements AutoCloseable {
     return Path.of(Tables.absolute(warehouse).replaceFirst("^file:", "")).resolve(CATALOG_DIR);
   }
 
+  /**
+   * Makes the folder of the embedded metastore of a local warehouse before Derby opens it: Derby writes its log
+   * there first, and would print a missing folder's error instead.
+   */
+  public static void prepareCatalogDir(String warehouse) {
+    if (!localWarehouse(warehouse)) {
+      return;
+    }
+    Path dir = catalogDir(warehouse);
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
   /** The live serve process holding this warehouse's metastore, other than this one, if any. */
   public static Optional<Holder> holder(String warehouse) {
     Path path = catalogDir(warehouse).resolve(FILE);

@@ -152,6 +152,21 @@ class CatalogTest {
   }
 
   /**
+   * In a child JVM, whose session is opened as a command's (with the embedded metastore): a command that reads
+   * a warehouse without tables leaves the folder uncreated (a mistyped --warehouse must not become a warehouse).
+   */
+  @Test
+  void aReadingCommandOnAMistypedWarehouseCreatesNothing(@TempDir Path dir) throws Exception {
+    Path none = dir.resolve("no-such-warehouse");
+    Path log = dir.resolve("status.log");
+    int exit = ChildJvm.await(ChildJvm.start(System.getProperty("java.class.path"), TradeLake.class.getName(),
+        List.of("status", "--warehouse", none.toString(), "--input", dir.toString()), log), log, 5);
+    assertThat(exit).as(Files.readString(log)).isZero();
+    assertThat(Files.readString(log)).contains("no runs yet in");
+    assertThat(none).doesNotExist();
+  }
+
+  /**
    * In child JVMs on this warehouse's embedded metastore: sql registers the tables; serve finds them already
    * registered (the catalog outlived the sql process); a run (of the ingest stage: any command that writes
    * registers at its end) while serve holds the metastore succeeds and leaves registration to serve; a Spark Connect client in its own JVM reads the same gold rows as this JVM.
