@@ -16,7 +16,8 @@ record RunSchedule(Duration every, int maxRuns) {
 
   RunSchedule {
     if (every.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("--every must be at least 1s, not " + every);
+      throw new IllegalArgumentException("--every must be at least 1s, not "
+          + every.toString().substring(2).toLowerCase(Locale.ROOT));
     }
     if (maxRuns < 0) {
       throw new IllegalArgumentException("--max-runs must be 0 (no limit) or more, not " + maxRuns);

@@ -57,6 +57,9 @@ final class SqlCommand implements Callable<Integer> {
     if (query != null && file != null) {
       throw new IllegalArgumentException("give a query or -f <file>, not both");
     }
+    if (file != null && !Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("no such file: " + file);
+    }
     Settings settings = PipelineRunner.settings(options);
     SparkSession spark = root.sessions().open(settings);
     try {

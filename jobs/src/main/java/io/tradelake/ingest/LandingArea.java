@@ -49,12 +49,17 @@ public final class LandingArea {
 
   private LandingArea() {}
 
-  /** Fails with a one-line cause when the landing root is missing. */
+  /** Fails with a one-line cause when the landing root is missing, or is a file. */
   public static void requireRoot(String root, Configuration hadoopConf) {
     try {
       Path rootPath = new Path(root);
-      if (!rootPath.getFileSystem(hadoopConf).exists(rootPath)) {
+      FileSystem fs = rootPath.getFileSystem(hadoopConf);
+      if (!fs.exists(rootPath)) {
         throw new IllegalArgumentException("input folder does not exist: " + root);
+      }
+      if (!fs.getFileStatus(rootPath).isDirectory()) {
+        throw new IllegalArgumentException("input is a file, not the landing folder: " + root
+            + " (raw files go under <input>/<layout>/<yyyy-mm-dd>/)");
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read input folder " + root + ": " + e.getMessage(), e);
@@ -65,9 +70,7 @@ public final class LandingArea {
     try {
       Path rootPath = new Path(root);
       FileSystem fs = rootPath.getFileSystem(hadoopConf);
-      if (!fs.exists(rootPath)) {
-        throw new IllegalArgumentException("input folder does not exist: " + root);
-      }
+      requireRoot(root, hadoopConf);
       List<RawFile> files = new ArrayList<>();
       List<String> unplaced = new ArrayList<>();
       List<String> notes = new ArrayList<>();

@@ -158,13 +158,25 @@ class CommandLineTest {
   }
 
   @Test
-  void missingInputFolderFailsBeforeWritingAnything(SparkSession spark, @TempDir Path dir) {
+  void missingInputFolderFailsBeforeWritingAnything(SparkSession spark, @TempDir Path dir) throws Exception {
     Path warehouse = dir.resolve("wh");
     Result r = execute(spark, "ingest", "--input", dir.resolve("nope").toString(), "--warehouse",
         warehouse.toString());
     assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(r.err()).contains("input folder does not exist");
+    // A file given as the landing folder (a raw file's path, say) is no landing area either.
+    Path file = Files.writeString(dir.resolve("orders.csv"), "event_id\n");
+    Result onFile = execute(spark, "ingest", "--input", file.toString(), "--warehouse", warehouse.toString());
+    assertThat(onFile.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(onFile.err()).contains("input is a file, not the landing folder: ");
     assertThat(Files.exists(warehouse)).isFalse();
+  }
+
+  @Test
+  void sqlNamesAMissingQueryFile(SparkSession spark, @TempDir Path dir) {
+    Result r = execute(spark, "sql", "-f", dir.resolve("missing.sql").toString());
+    assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(r.err()).contains("no such file: " + dir.resolve("missing.sql"));
   }
 
   @Test

@@ -104,7 +104,9 @@ class RepeatedRunTest {
     CommandLineTest.Result notADuration = CommandLineTest.execute(spark, "run", "--every", "daily");
     assertThat(notADuration.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(notADuration.err()).contains("'daily' is not a duration");
-    assertThat(CommandLineTest.execute(spark, "run", "--every", "0s").err()).contains("at least 1s");
+    assertThat(CommandLineTest.execute(spark, "run", "--every", "0s").err())
+        .contains("--every must be at least 1s, not 0s");
+    assertThat(CommandLineTest.execute(spark, "run", "--every", "PT0.5S").err()).contains("at least 1s, not 0.5s");
     CommandLineTest.Result alone = CommandLineTest.execute(spark, "run", "--max-runs", "2");
     assertThat(alone.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(alone.err()).contains("give --every too");
