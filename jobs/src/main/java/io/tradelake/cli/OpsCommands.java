@@ -39,7 +39,8 @@ final class OpsCommands {
               + "batches clean and aggregate have not taken yet."})
   static final class Status implements Callable<Integer> {
     @Mixin JobOptions options = new JobOptions();
-    @Option(names = "--runs", defaultValue = "5", description = "How many recent runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", defaultValue = "5",
+        description = "How many recent runs (default: ${DEFAULT-VALUE}; 0: only what waits for the next run).")
     int runs;
     final TradeLake root;
 
@@ -49,6 +50,9 @@ final class OpsCommands {
 
     @Override
     public Integer call() {
+      if (runs < 0) {
+        throw new IllegalArgumentException("--runs must be 0 or more, not " + runs);
+      }
       Settings settings = PipelineRunner.settings(options);
       SparkSession spark = root.sessions().open(settings);
       try {

@@ -107,6 +107,9 @@ class CommandLineTest {
         "--conf", "ingest.min-file-age=1h");
     assertThat(young.out()).containsPattern("ingest +no new raw files in .*; 2 modified less than 3600 s ago, left "
         + "for a later run \\(ingest.min-file-age\\)\\n");
+    Result negative = execute(spark, "status", "--runs", "-2", "--warehouse", warehouse.toString());
+    assertThat(negative.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(negative.err()).contains("--runs must be 0 or more, not -2");
     Result noLanding = execute(spark, "status", "--warehouse", warehouse.toString(), "--input",
         dir.resolve("no-landing").toString());
     assertThat(noLanding.exit()).isZero();
