@@ -2,6 +2,10 @@ package io.tradelake.cli;
 
 import io.tradelake.config.Settings;
 import io.tradelake.table.ServeMarker;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +32,8 @@ final class ServeCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
   @Mixin JobOptions options = new JobOptions();
-  @Option(names = "--port", defaultValue = "15002", description = "Port to listen on (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--port", defaultValue = "15002",
+      description = "Port to listen on, 1024-65535 (default: ${DEFAULT-VALUE}).")
   int port;
   @Option(names = "--refresh-seconds", defaultValue = "60",
       description = "Register tables written meanwhile every N seconds (default: ${DEFAULT-VALUE}).")
@@ -43,16 +48,28 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    if (port < 1 || port > 65535 || refreshSeconds < 1) {
-      throw new IllegalArgumentException("--port must be 1-65535 and --refresh-seconds at least 1");
+    // Spark Connect takes no privileged port.
+    if (port < 1024 || port > 65535 || refreshSeconds < 1) {
+      throw new IllegalArgumentException("--port must be 1024-65535 and --refresh-seconds at least 1");
     }
     List<String> conf = new ArrayList<>(options.overrides);
     conf.add("spark.connect.grpc.binding.address=127.0.0.1");
     conf.add("spark.connect.grpc.binding.port=" + port);
     options.overrides = conf;
     Settings settings = PipelineRunner.settings(options);
+    requireFreePort(port);
     boolean embedded = settings.catalog().metastore() == Settings.Catalog.Metastore.EMBEDDED;
     return serve(settings, embedded);
+  }
+
+  /** Said before the session starts, in one line: the server itself would fail only after it. */
+  static void requireFreePort(int port) {
+    try (ServerSocket probe = new ServerSocket()) {
+      probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot serve on 127.0.0.1:" + port + " (" + e.getMessage()
+          + "): choose another --port");
+    }
   }
 
   private int serve(Settings settings, boolean embedded) throws InterruptedException {
@@ -60,9 +77,11 @@ final class ServeCommand implements Callable<Integer> {
     try (StopSignal.Installed onExit = stop.install();
         ServeMarker marker = embedded ? ServeMarker.take(settings.warehouse(), ServeMarker.SERVE, port) : null) {
       SparkSession spark = root.sessions().open(settings);
+      boolean started = false;
       try {
         Cataloging.forQueries(spark, settings);
         SparkConnectService.start(spark.sparkContext());
+        started = true;
         root.out().println("serving " + settings.warehouse() + " on sc://127.0.0.1:" + port
             + " (catalog database " + settings.catalog().database() + "); stop with Ctrl-C");
         root.out().flush();
@@ -75,7 +94,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         return 0;
       } finally {
-        SparkConnectService.stop(scala.Option.empty(), scala.Option.empty());
+        if (started) { // stopping a server that never started fails, and would hide why it did not start
+          SparkConnectService.stop(scala.Option.empty(), scala.Option.empty());
+        }
         root.sessions().close(spark);
       }
     }

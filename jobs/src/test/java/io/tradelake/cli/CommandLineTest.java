@@ -176,6 +176,16 @@ class CommandLineTest {
   }
 
   @Test
+  void serveOnAPortInUseSaysSoBeforeStarting(SparkSession spark) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Result r = execute(spark, "serve", "--port", String.valueOf(taken.getLocalPort()));
+      assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+      assertThat(r.err()).contains("cannot serve on 127.0.0.1:" + taken.getLocalPort(), "choose another --port");
+    }
+    assertThat(execute(spark, "serve", "--port", "80").err()).contains("--port must be 1024-65535");
+  }
+
+  @Test
   void sqlNamesAMissingQueryFile(SparkSession spark, @TempDir Path dir) {
     Result r = execute(spark, "sql", "-f", dir.resolve("missing.sql").toString());
     assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
