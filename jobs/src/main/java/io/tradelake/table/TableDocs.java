@@ -27,8 +27,8 @@ public final class TableDocs {
       + "its measures are then null so that no small group of buyers can be singled out.";
 
   static {
-    add(Tables.INGEST_LOG, "log", "Raw files already ingested (path, size, checksum, batch): a file listed here is "
-        + "skipped by later runs.", Map.of());
+    add(Tables.INGEST_LOG, "log", "Raw files already ingested (path, size, modification time, lines, outcome, "
+        + "batch): a file listed here is skipped by later runs, and one whose size or time changed is quarantined.", Map.of());
     add(Tables.BRONZE, "bronze", "Every raw line as read, with its source file, line number, layout and, when it "
         + "could not be parsed, why. Holds raw buyer ids: restrict access.", Map.of());
     add(Tables.CLEAN_LOG, "log", "Bronze batches already turned into silver and quarantine.", Map.of());
