@@ -28,7 +28,8 @@ public final class TableDocs {
 
   static {
     add(Tables.INGEST_LOG, "log", "Raw files already ingested (path, size, modification time, lines, outcome, "
-        + "batch): a file listed here is skipped by later runs, and one whose size or time changed is quarantined.", Map.of());
+        + "batch): a file listed here is skipped by later runs, and one whose size or time changed is "
+        + "quarantined.", Map.of());
     add(Tables.BRONZE, "bronze", "Every raw line as read, with its source file, line number, layout and, when it "
         + "could not be parsed, why. Holds raw buyer ids: restrict access.", Map.of());
     add(Tables.CLEAN_LOG, "log", "Bronze batches already turned into silver and quarantine.", Map.of());
