@@ -23,6 +23,19 @@ public final class TableDocs {
   private static final String PERIOD_TYPE = "Period granularity: year, half, quarter or month (partition column).";
   private static final String PERIOD = "Period label in the reporting time zone: 2019, 2019-H1, 2019-Q3 or 2019-07.";
   private static final String PERIOD_START = "First day of the period (date, reporting time zone).";
+  private static final String INGEST_RUN_ID = "Run that read the line into bronze_events (run id: start time and a "
+      + "random suffix).";
+  private static final String INGEST_BATCH = "Ingest batch the line came in with: batches are numbered 1, 2, ... in "
+      + "the order runs read them (lineage; clean and aggregate take new batches by it).";
+  private static final String CLEAN_RUN_ID = "Run that cleaned the row (run id).";
+  private static final String LAYOUT = "Source layout (conf/layouts.conf): the landing folder <input>/<layout>/ the "
+      + "file came from.";
+  private static final String SOURCE_FILE = "Absolute path of the raw file the line was read from.";
+  private static final String SOURCE_DAY = "The day folder the raw file landed in (<input>/<layout>/<yyyy-mm-dd>/).";
+  private static final String LINE_NUMBER = "1-based line number in the raw file (lineage: with source_file, finds "
+      + "the raw line in bronze_events).";
+  private static final String AS_TEXT = " (text as read, before typing)";
+
   private static final String SUPPRESSED = "True when the cell has fewer distinct buyers than privacy.min-buyers: "
       + "its measures are then null so that no small group of buyers can be singled out.";
 
@@ -31,13 +44,104 @@ public final class TableDocs {
         + "batch): a file listed here is skipped by later runs, and one whose size or time changed is "
         + "quarantined.", Map.of());
     add(Tables.BRONZE, "bronze", "Every raw line as read, with its source file, line number, layout and, when it "
-        + "could not be parsed, why. Holds raw buyer ids: restrict access.", Map.of());
+        + "could not be parsed, why. Holds raw buyer ids: restrict access.",
+        columns(
+            "ingest_run_id", INGEST_RUN_ID,
+            "ingest_batch", INGEST_BATCH,
+            "ingested_at", "When the batch was read (UTC).",
+            "layout", LAYOUT,
+            "source_file", SOURCE_FILE,
+            "source_day", SOURCE_DAY,
+            "line_number", "1-based line number in the raw file; a TRUNCATED or CHANGED_FILE row is numbered after "
+                + "the file's last line read.",
+            "line_kind", "DATA, HEADER or BLANK; or a finding about the file as a whole: TRUNCATED (a gzip file "
+                + "that breaks off: this row stands for its lost rest) or CHANGED_FILE (changed since an earlier "
+                + "batch read it).",
+            "raw_line", "The line as read, without its line break.",
+            "parse_error", "Why the line could not be split into the layout's columns; null when it could.",
+            "event_id", "Event id" + AS_TEXT + ".",
+            "order_id", "Order id" + AS_TEXT + ".",
+            "event_type", "Event type mapped by the layout (ORDER, REFUND or CANCEL expected)" + AS_TEXT + ".",
+            "event_time", "Event time" + AS_TEXT + ", read in the layout's time zone and patterns by clean.",
+            "platform", "Platform or shop label as exported" + AS_TEXT + ".",
+            "buyer_id", "The buyer's raw id as exported (personal data: pseudonymised from silver on).",
+            "buyer_country", "Buyer's country as exported (name, alias or code)" + AS_TEXT + ".",
+            "buyer_birth_year", "Buyer's birth year" + AS_TEXT + ".",
+            "seller_country", "Seller's country as exported (name, alias or code)" + AS_TEXT + ".",
+            "category", "Product category" + AS_TEXT + ".",
+            "quantity", "Quantity" + AS_TEXT + ".",
+            "unit_price", "Unit price in the event's currency" + AS_TEXT + ".",
+            "currency", "Currency code of unit_price" + AS_TEXT + "."));
     add(Tables.CLEAN_LOG, "log", "Bronze batches already turned into silver and quarantine.", Map.of());
     add(Tables.SILVER, "silver", "Typed, deduplicated events converted to the reporting currency ({currency}), "
         + "with ISO countries, channel, direction (IMPORT/EXPORT/DOMESTIC), market, buyer age band and cohort; "
-        + "buyer ids pseudonymised (HMAC-SHA256).", Map.of());
+        + "buyer ids pseudonymised (HMAC-SHA256).",
+        columns(
+            "event_id", "Event id, unique in the table (exact repeats removed; a repeat with other content is "
+                + "quarantined as conflicting_duplicate).",
+            "order_id", "Order the event belongs to: its ORDER, and any REFUND or CANCEL of it.",
+            "event_type", "ORDER (a purchase), REFUND (money returned, dated by the refund) or CANCEL (the order "
+                + "voided: it counts nowhere).",
+            "event_time", "When the event happened (UTC instant).",
+            "event_date", "Day of event_time in the reporting time zone (setting reporting-time-zone).",
+            "event_year", "Year of event_date (partition column).",
+            "platform", "Platform or shop label as exported.",
+            "channel", "Channel of the platform label (the channels setting: cross-border platform, integrated "
+                + "e-commerce platform, social e-commerce, ...).",
+            "buyer_id", "Pseudonymised buyer id: HMAC-SHA256 of the raw id under the environment's key (64 hex "
+                + "digits); null when the export had none (the row counts, but not as a distinct buyer).",
+            "buyer_country", "Buyer's country, ISO 3166 alpha-2.",
+            "buyer_birth_year", "Buyer's birth year; null when not given.",
+            "buyer_age", "event year - birth year; null without a birth year.",
+            "age_band", "Age band of buyer_age (the age-bands setting); null without a birth year.",
+            "cohort", "Generation cohort of the birth year (the cohorts setting: post-90s, post-95s, ...); null "
+                + "without a birth year.",
+            "seller_country", "Seller's country, ISO 3166 alpha-2.",
+            "direction", "Relative to the reporting country (setting reporting-country): IMPORT (buyer there, seller "
+                + "abroad), EXPORT (seller there, buyer abroad), DOMESTIC (both there) or FOREIGN (neither).",
+            "market", "The partner country, ISO 3166 alpha-2: the seller's for IMPORT, the buyer's for EXPORT.",
+            "category", "Product category as exported.",
+            "quantity", "Units (a positive whole number).",
+            "unit_price", "Price of one unit in the event's own currency (4 decimals).",
+            "currency", "ISO 4217 code of unit_price.",
+            "fx_rate", "{currency} for one unit of currency, from the dated FX table (fx.rates-file): the rate in "
+                + "force on event_date.",
+            "reporting_value", "quantity x unit_price x fx_rate, {currency}, 4 decimals; null for CANCEL.",
+            "content_hash", "Hash of the event's raw fields: two rows with one event id and the same hash are "
+                + "exact repeats.",
+            "layout", LAYOUT,
+            "source_file", SOURCE_FILE,
+            "line_number", LINE_NUMBER,
+            "ingest_batch", INGEST_BATCH,
+            "ingest_run_id", INGEST_RUN_ID,
+            "clean_run_id", CLEAN_RUN_ID));
     add(Tables.QUARANTINE, "quarantine", "Rows that failed a quality rule, with the rule's name; nothing is "
-        + "dropped silently.", Map.of());
+        + "dropped silently.",
+        columns(
+            "rule", "The first quality rule the row failed (partition column; README, quarantine, lists them in "
+                + "the order they are checked).",
+            "detail", "The offending value or why the rule failed, in a few words.",
+            "stage", "Stage that quarantined the row (clean).",
+            "layout", LAYOUT,
+            "source_file", SOURCE_FILE,
+            "source_day", SOURCE_DAY,
+            "line_number", LINE_NUMBER,
+            "event_id", "Event id" + AS_TEXT + ".",
+            "order_id", "Order id" + AS_TEXT + ".",
+            "event_type", "Event type" + AS_TEXT + ".",
+            "event_time", "Event time" + AS_TEXT + ".",
+            "platform", "Platform or shop label as exported.",
+            "buyer_id", "Pseudonymised buyer id (HMAC-SHA256 of the raw id, as in silver_events).",
+            "buyer_country", "Buyer's country as exported" + AS_TEXT + ".",
+            "buyer_birth_year", "Buyer's birth year" + AS_TEXT + ".",
+            "seller_country", "Seller's country as exported" + AS_TEXT + ".",
+            "category", "Product category" + AS_TEXT + ".",
+            "quantity", "Quantity" + AS_TEXT + ".",
+            "unit_price", "Unit price" + AS_TEXT + ".",
+            "currency", "Currency code" + AS_TEXT + ".",
+            "ingest_batch", INGEST_BATCH,
+            "ingest_run_id", INGEST_RUN_ID,
+            "clean_run_id", CLEAN_RUN_ID));
     add(Tables.AGGREGATE_LOG, "log", "Silver batches already folded into gold.", Map.of());
     add(Tables.GROWTH_CELLS, "intermediate", "growth_by_market before growth rates and suppression, with the "
         + "additive measures an increment updates, partitioned by year; internal, use growth_by_market.", Map.of());
@@ -121,7 +225,24 @@ public final class TableDocs {
     add(Tables.MODEL_RUNS, "model", "One row per model training: k, seed, candidate silhouettes, where the model "
         + "is saved.", Map.of());
     add(Tables.RUN_METRICS, "metrics", "The ledger of every stage of every run: rows_in = rows_out + "
-        + "rows_quarantined + duplicates_removed, files and bytes written, duration.", Map.of());
+        + "rows_quarantined + duplicates_removed, files and bytes written, duration.",
+        columns(
+            "run_id", "The run (start time and a random suffix), as its summary and log name it.",
+            "stage", "ingest, clean, aggregate or model.",
+            "table_name", "Table the row accounts for: the stage's main output, then the tables written beside it.",
+            "rows_in", "Rows the stage took in for this table.",
+            "rows_out", "Rows written.",
+            "rows_quarantined", "Rows sent to quarantine.",
+            "duplicates_removed", "Exact repeats of known events removed.",
+            "balanced", "rows_in = rows_out + rows_quarantined + duplicates_removed.",
+            "rule_counts", "Counts by quarantine rule, and details of the stage (files read, header lines, events "
+                + "by type, cells recomputed, ...).",
+            "duration_ms", "Time the stage took, milliseconds.",
+            "files_read", "Raw files read (ingest).",
+            "bytes_read", "Bytes of raw files read (ingest).",
+            "files_written", "Data files the table's commits added.",
+            "bytes_written", "Bytes of those files.",
+            "run_started_at", "When the run started (UTC)."));
   }
 
   private final String currency;

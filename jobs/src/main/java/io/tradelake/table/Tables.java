@@ -161,13 +161,24 @@ public final class Tables {
   /** Appends in one Delta commit; returns the rows written. */
   public long append(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);
-    return save(delta(rows, table).mode(SaveMode.Append).partitionBy(partitionBy), table, before);
+    return save(delta(bornDocumented(rows, table, before), table).mode(SaveMode.Append).partitionBy(partitionBy),
+        table, before);
+  }
+
+  /**
+   * The first append creates the table with its columns' comments in its schema, as an overwrite writes them.
+   * Later appends keep them (Delta merges the data's schema into the table's), so the catalog has no comment
+   * to add one column at a time, each a commit of its own.
+   */
+  private Dataset<Row> bornDocumented(Dataset<Row> rows, String table, long versionBefore) {
+    return versionBefore < 0 ? docs.annotate(table, rows) : rows;
   }
 
   /** Appends in one Delta commit, adding the rows' new columns to the table's schema; returns the rows written. */
   public long appendMergingSchema(Dataset<Row> rows, String table) {
     long before = versionOrMinusOne(table);
-    return save(delta(rows, table).mode(SaveMode.Append).option("mergeSchema", "true"), table, before);
+    return save(delta(bornDocumented(rows, table, before), table).mode(SaveMode.Append).option("mergeSchema", "true"),
+        table, before);
   }
 
   /**
@@ -176,7 +187,7 @@ public final class Tables {
    */
   public long appendOnce(Dataset<Row> rows, String table, String appId, long version, String... partitionBy) {
     long before = versionOrMinusOne(table);
-    return save(delta(rows, table).mode(SaveMode.Append).partitionBy(partitionBy)
+    return save(delta(bornDocumented(rows, table, before), table).mode(SaveMode.Append).partitionBy(partitionBy)
         .option("txnAppId", appId).option("txnVersion", version), table, before);
   }
 
