@@ -35,6 +35,20 @@ public final class TableDocs {
   private static final String LINE_NUMBER = "1-based line number in the raw file (lineage: with source_file, finds "
       + "the raw line in bronze_events).";
   private static final String AS_TEXT = " (text as read, before typing)";
+  /** The layouts' canonical fields as bronze and quarantine keep them, as text (buyer_id documented apart). */
+  private static final Map<String, String> CANONICAL_AS_TEXT = columns(
+      "event_id", "Event id" + AS_TEXT + ".",
+      "order_id", "Order id" + AS_TEXT + ".",
+      "event_type", "Event type mapped by the layout (ORDER, REFUND or CANCEL expected)" + AS_TEXT + ".",
+      "event_time", "Event time" + AS_TEXT + ", read in the layout's time zone and patterns by clean.",
+      "platform", "Platform or shop label as exported" + AS_TEXT + ".",
+      "buyer_country", "Buyer's country as exported (name, alias or code)" + AS_TEXT + ".",
+      "buyer_birth_year", "Buyer's birth year" + AS_TEXT + ".",
+      "seller_country", "Seller's country as exported (name, alias or code)" + AS_TEXT + ".",
+      "category", "Product category" + AS_TEXT + ".",
+      "quantity", "Quantity" + AS_TEXT + ".",
+      "unit_price", "Unit price in the event's currency" + AS_TEXT + ".",
+      "currency", "Currency code of unit_price" + AS_TEXT + ".");
 
   private static final String SUPPRESSED = "True when the cell has fewer distinct buyers than privacy.min-buyers: "
       + "its measures are then null so that no small group of buyers can be singled out.";
@@ -45,7 +59,7 @@ public final class TableDocs {
         + "quarantined.", Map.of());
     add(Tables.BRONZE, "bronze", "Every raw line as read, with its source file, line number, layout and, when it "
         + "could not be parsed, why. Holds raw buyer ids: restrict access.",
-        columns(
+        merged(columns(
             "ingest_run_id", INGEST_RUN_ID,
             "ingest_batch", INGEST_BATCH,
             "ingested_at", "When the batch was read (UTC).",
@@ -59,19 +73,8 @@ public final class TableDocs {
                 + "batch read it).",
             "raw_line", "The line as read, without its line break.",
             "parse_error", "Why the line could not be split into the layout's columns; null when it could.",
-            "event_id", "Event id" + AS_TEXT + ".",
-            "order_id", "Order id" + AS_TEXT + ".",
-            "event_type", "Event type mapped by the layout (ORDER, REFUND or CANCEL expected)" + AS_TEXT + ".",
-            "event_time", "Event time" + AS_TEXT + ", read in the layout's time zone and patterns by clean.",
-            "platform", "Platform or shop label as exported" + AS_TEXT + ".",
-            "buyer_id", "The buyer's raw id as exported (personal data: pseudonymised from silver on).",
-            "buyer_country", "Buyer's country as exported (name, alias or code)" + AS_TEXT + ".",
-            "buyer_birth_year", "Buyer's birth year" + AS_TEXT + ".",
-            "seller_country", "Seller's country as exported (name, alias or code)" + AS_TEXT + ".",
-            "category", "Product category" + AS_TEXT + ".",
-            "quantity", "Quantity" + AS_TEXT + ".",
-            "unit_price", "Unit price in the event's currency" + AS_TEXT + ".",
-            "currency", "Currency code of unit_price" + AS_TEXT + "."));
+            "buyer_id", "The buyer's raw id as exported (personal data: pseudonymised from silver on)."),
+        CANONICAL_AS_TEXT));
     add(Tables.CLEAN_LOG, "log", "Bronze batches already turned into silver and quarantine.", Map.of());
     add(Tables.SILVER, "silver", "Typed, deduplicated events converted to the reporting currency ({currency}), "
         + "with ISO countries, channel, direction (IMPORT/EXPORT/DOMESTIC), market, buyer age band and cohort; "
@@ -117,7 +120,7 @@ public final class TableDocs {
             "clean_run_id", CLEAN_RUN_ID));
     add(Tables.QUARANTINE, "quarantine", "Rows that failed a quality rule, with the rule's name; nothing is "
         + "dropped silently.",
-        columns(
+        merged(columns(
             "rule", "The first quality rule the row failed (partition column; README, quarantine, lists them in "
                 + "the order they are checked).",
             "detail", "The offending value or why the rule failed, in a few words.",
@@ -126,22 +129,11 @@ public final class TableDocs {
             "source_file", SOURCE_FILE,
             "source_day", SOURCE_DAY,
             "line_number", LINE_NUMBER,
-            "event_id", "Event id" + AS_TEXT + ".",
-            "order_id", "Order id" + AS_TEXT + ".",
-            "event_type", "Event type" + AS_TEXT + ".",
-            "event_time", "Event time" + AS_TEXT + ".",
-            "platform", "Platform or shop label as exported.",
             "buyer_id", "Pseudonymised buyer id (HMAC-SHA256 of the raw id, as in silver_events).",
-            "buyer_country", "Buyer's country as exported" + AS_TEXT + ".",
-            "buyer_birth_year", "Buyer's birth year" + AS_TEXT + ".",
-            "seller_country", "Seller's country as exported" + AS_TEXT + ".",
-            "category", "Product category" + AS_TEXT + ".",
-            "quantity", "Quantity" + AS_TEXT + ".",
-            "unit_price", "Unit price" + AS_TEXT + ".",
-            "currency", "Currency code" + AS_TEXT + ".",
             "ingest_batch", INGEST_BATCH,
             "ingest_run_id", INGEST_RUN_ID,
-            "clean_run_id", CLEAN_RUN_ID));
+            "clean_run_id", CLEAN_RUN_ID),
+        CANONICAL_AS_TEXT));
     add(Tables.AGGREGATE_LOG, "log", "Silver batches already folded into gold.", Map.of());
     add(Tables.GROWTH_CELLS, "intermediate", "growth_by_market before growth rates and suppression, with the "
         + "additive measures an increment updates, partitioned by year; internal, use growth_by_market.", Map.of());
@@ -313,6 +305,12 @@ public final class TableDocs {
 
   private static void add(String name, String layer, String comment, Map<String, String> columns) {
     TABLES.put(name, new TableDoc(name, layer, comment, columns));
+  }
+
+  private static Map<String, String> merged(Map<String, String> first, Map<String, String> second) {
+    Map<String, String> out = new LinkedHashMap<>(first);
+    out.putAll(second);
+    return out;
   }
 
   private static Map<String, String> columns(String... pairs) {
