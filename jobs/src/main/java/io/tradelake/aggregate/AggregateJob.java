@@ -1,7 +1,6 @@
 package io.tradelake.aggregate;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.max;
 
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
@@ -43,10 +42,9 @@ public final class AggregateJob implements Job {
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     Dataset<Row> silver = ctx.tables().readInput(Tables.SILVER, "clean");
-    Row maxBatch = silver.agg(max("ingest_batch")).first();
+    long available = BatchProgress.highestBatch(silver);
     BatchProgress progress = new BatchProgress(ctx, Tables.AGGREGATE_LOG);
     Optional<BatchProgress.Range> last = progress.last();
-    long available = maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0);
     // Cells stored without their additive measures (an earlier version's) cannot be updated: rebuilt once.
     // A full build an interrupted run left STARTED (its range begins at batch 0) is a full build again.
     boolean full = !ctx.tables().exists(Tables.GROWTH_CELLS) || !ctx.tables().exists(Tables.YOUTH_CELLS)

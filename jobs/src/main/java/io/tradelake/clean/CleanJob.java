@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.is_valid_utf8;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.round;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
@@ -63,7 +62,7 @@ public final class CleanJob implements Job {
     Settings s = ctx.settings();
     ctx.describe(NAME, "find new bronze batches");
     Dataset<Row> bronze = ctx.tables().readInput(Tables.BRONZE, "ingest");
-    Row maxBatch = bronze.agg(max("ingest_batch")).first();
+    long available = BatchProgress.highestBatch(bronze);
     BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
     Optional<BatchProgress.Range> last = progress.last();
     boolean silverLost = !ctx.tables().exists(Tables.SILVER);
@@ -75,7 +74,7 @@ public final class CleanJob implements Job {
       LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
           held, last.get().to());
     }
-    BatchProgress.Range range = BatchProgress.next(last, maxBatch.isNullAt(0) ? 0 : maxBatch.getLong(0));
+    BatchProgress.Range range = BatchProgress.next(last, available);
     // Silver and quarantine hold the rows of the batches up to these already; only later batches' are written.
     long silverHeld = 0;
     long quarantineHeld = 0;
@@ -201,8 +200,7 @@ public final class CleanJob implements Job {
     if (version >= 0) {
       return version;
     }
-    Row max = ctx.tables().read(table).agg(max("ingest_batch")).first();
-    return max.isNullAt(0) ? 0 : max.getLong(0);
+    return BatchProgress.highestBatch(ctx.tables().read(table));
   }
 
   /** A write either landed the rows counted, or was skipped because an interrupted run had landed them. */

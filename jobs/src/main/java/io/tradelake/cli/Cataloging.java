@@ -84,11 +84,9 @@ final class Cataloging {
   }
 
   private static CatalogRegistry.Outcome register(SparkSession spark, Settings settings, boolean record) {
-    if (recordable(spark, settings)) {
-      ServeMarker.prepareCatalogDir(settings.warehouse());
-    }
     CatalogRegistry registry = registry(spark, settings);
     if (recordable(spark, settings)) {
+      ServeMarker.prepareCatalogDir(settings.warehouse());
       RegistrationRecord.clear(settings.warehouse());
     }
     CatalogRegistry.Outcome outcome = registry.registerAll();

@@ -1,7 +1,5 @@
 package io.tradelake.cli;
 
-import static org.apache.spark.sql.functions.max;
-
 import io.tradelake.ingest.IngestLog;
 import io.tradelake.ingest.LandingArea;
 import io.tradelake.ingest.RawFile;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
-import org.apache.spark.sql.Row;
 
 /**
  * What the next run would find to do, stage by stage, read from the landing area and the ledgers the stages
@@ -44,8 +41,7 @@ final class PendingWork {
     IngestLog.Plan plan;
     LandingArea.Listing listing;
     try {
-      listing = LandingArea.list(input, ctx.settings().layouts().keySet(),
-          ctx.spark().sparkContext().hadoopConfiguration()).settled(ctx.startedAt(), ctx.settings().ingestMinFileAge());
+      listing = LandingArea.forRun(ctx);
       plan = IngestLog.plan(ctx, listing.files());
     } catch (RuntimeException e) {
       // A missing landing area or a lost ledger is what a run would stop on: said here, not thrown.
@@ -82,8 +78,7 @@ final class PendingWork {
     if (!ctx.tables().exists(upstream)) {
       return "nothing yet: no " + upstream + " (" + upstreamStage + " writes it)";
     }
-    Row top = ctx.tables().read(upstream).agg(max("ingest_batch")).first();
-    long available = top.isNullAt(0) ? 0 : top.getLong(0);
+    long available = BatchProgress.highestBatch(ctx.tables().read(upstream));
     Optional<BatchProgress.Range> last = new BatchProgress(ctx, ledger).last();
     BatchProgress.Range next = BatchProgress.next(last, available);
     if (next.isEmpty()) {

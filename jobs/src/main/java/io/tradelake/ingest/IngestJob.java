@@ -53,9 +53,7 @@ public final class IngestJob implements Job {
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     ctx.describe(NAME, "list new files");
-    Map<String, SourceLayout> layouts = ctx.settings().layouts();
-    LandingArea.Listing listing = LandingArea.list(Tables.absolute(ctx.settings().input()), layouts.keySet(),
-        ctx.spark().sparkContext().hadoopConfiguration()).settled(ctx.startedAt(), ctx.settings().ingestMinFileAge());
+    LandingArea.Listing listing = LandingArea.forRun(ctx);
     listing.unplaced().forEach(u -> LOG.warn("ingest: skipping {}", u));
     listing.notes().forEach(n -> LOG.info("ingest: not reading {} (a note beside the raw files)", n));
     listing.settling().forEach(f -> LOG.info("ingest: {} was modified less than {} ago (ingest.min-file-age): "

@@ -1,5 +1,7 @@
 package io.tradelake.ingest;
 
+import io.tradelake.runtime.JobContext;
+import io.tradelake.table.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -64,6 +66,15 @@ public final class LandingArea {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read input folder " + root + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The listing a run takes its files from: the configured input and layouts, with the files modified within
+   * {@code ingest.min-file-age} of the run's start set aside. Ingest and {@code status} list by this one method.
+   */
+  public static Listing forRun(JobContext ctx) {
+    return list(Tables.absolute(ctx.settings().input()), ctx.settings().layouts().keySet(),
+        ctx.spark().sparkContext().hadoopConfiguration()).settled(ctx.startedAt(), ctx.settings().ingestMinFileAge());
   }
 
   public static Listing list(String root, Collection<String> layouts, Configuration hadoopConf) {

@@ -8,6 +8,7 @@ import io.tradelake.runtime.JobContext;
 import java.sql.Timestamp;
 import java.util.List;
 import java.util.Optional;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -59,6 +60,12 @@ public final class BatchProgress {
     Row range = last.getStruct(0);
     Row done = last.getStruct(1);
     return Optional.of(new Range(range.getLong(1), range.getLong(0), done.getBoolean(1)));
+  }
+
+  /** The highest ingest batch among {@code rows} (a stage's input table), 0 when it holds none. */
+  public static long highestBatch(Dataset<Row> rows) {
+    Row top = rows.agg(max("ingest_batch")).first();
+    return top.isNullAt(0) ? 0 : top.getLong(0);
   }
 
   /** The range this run must process, given the highest batch available upstream. */

@@ -53,9 +53,8 @@ public final class WarehouseLock implements AutoCloseable {
         } catch (org.apache.hadoop.fs.FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
           Properties holder = read(fs, path);
           if (!isStale(holder)) {
-            throw new BusyException("warehouse " + warehouse + " is in use by run " + holder.getProperty("run")
-                + " (pid " + holder.getProperty("pid") + " on " + holder.getProperty("host") + " since "
-                + holder.getProperty("since") + "); wait for it to finish, or delete " + path + " if it is dead");
+            throw new BusyException("warehouse " + warehouse + " is in use by " + named(holder)
+                + "; wait for it to finish, or delete " + path + " if it is dead");
           }
           LOG.warn("taking over the lock of run {} (pid {} is gone)", holder.getProperty("run"), holder.getProperty("pid"));
           fs.delete(path, false);
@@ -85,11 +84,16 @@ public final class WarehouseLock implements AutoCloseable {
       if (holder.getProperty("run") == null) {
         return Optional.empty(); // released between the two looks
       }
-      return Optional.of(new Holder("run " + holder.getProperty("run") + " (pid " + holder.getProperty("pid") + " on "
-          + holder.getProperty("host") + " since " + holder.getProperty("since") + ")", isStale(holder)));
+      return Optional.of(new Holder(named(holder), isStale(holder)));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the lock of warehouse " + warehouse + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The run a lock file names, as messages name it: run, process, host and since when. */
+  private static String named(Properties holder) {
+    return "run " + holder.getProperty("run") + " (pid " + holder.getProperty("pid") + " on "
+        + holder.getProperty("host") + " since " + holder.getProperty("since") + ")";
   }
 
   /** Creates the lock file, failing if it exists: atomically on local disks and HDFS. */

@@ -118,14 +118,12 @@ class CommandLineTest {
     assertThat(maintain.exit()).isZero();
     assertThat(maintain.out()).contains("no tables yet in").doesNotContain("files before");
     // sql and docs are about the tables: none is most likely a mistyped --warehouse.
-    for (List<String> command : List.of(List.of("sql", "SELECT 1"), List.of("docs", "-o",
-        dir.resolve("dictionary.md").toString()))) {
-      List<String> args = new java.util.ArrayList<>(command);
-      args.addAll(List.of("--warehouse", warehouse.toString()));
-      Result r = execute(spark, args.toArray(String[]::new));
-      assertThat(r.exit()).as(command.get(0)).isEqualTo(TradeLake.BAD_CONFIG);
-      assertThat(r.err()).as(command.get(0)).contains("no tables in " + warehouse + ": run the pipeline first, "
-          + "or check --warehouse");
+    Result sql = execute(spark, "sql", "SELECT 1", "--warehouse", warehouse.toString());
+    Result docs = execute(spark, "docs", "-o", dir.resolve("dictionary.md").toString(), "--warehouse",
+        warehouse.toString());
+    for (Result r : List.of(sql, docs)) {
+      assertThat(r.exit()).as(r.err()).isEqualTo(TradeLake.BAD_CONFIG);
+      assertThat(r.err()).contains("no tables in " + warehouse + ": run the pipeline first, or check --warehouse");
     }
     assertThat(dir.resolve("dictionary.md")).doesNotExist();
     assertThat(warehouse).doesNotExist();
