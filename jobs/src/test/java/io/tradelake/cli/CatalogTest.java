@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,17 +70,16 @@ class CatalogTest {
   }
 
   @Test
-  void everyGoldColumnAndEveryTableCarriesItsDocumentation() {
-    List<String> documented = List.of(Tables.GROWTH_BY_MARKET, Tables.YOUTH_CHANNEL, Tables.SILVER, Tables.QUARANTINE,
-        Tables.BRONZE, Tables.RUN_METRICS);
-    for (String table : documented) {
+  void everyColumnAndEveryTableCarriesItsDocumentation() {
+    for (String table : present) {
       for (StructField f : spark.table("tradelake." + table).schema().fields()) {
         assertThat(f.getComment().isDefined()).as(table + "." + f.name() + " has a comment").isTrue();
         assertThat(f.getComment().get()).isEqualTo(TableDocs.inCurrency("CNY").column(table, f.name()));
       }
     }
     // The appended tables were created with their comments: the catalog added none, one commit per column.
-    for (String table : List.of(Tables.SILVER, Tables.QUARANTINE, Tables.BRONZE, Tables.RUN_METRICS)) {
+    for (String table : Stream.of(Tables.SILVER, Tables.QUARANTINE, Tables.BRONZE, Tables.RUN_METRICS,
+        Tables.INGEST_LOG, Tables.CLEAN_LOG, Tables.AGGREGATE_LOG, Tables.MODEL_RUNS).filter(present::contains).toList()) {
       assertThat(sorted(spark.sql("DESCRIBE HISTORY tradelake." + table).select("operation").distinct(), "operation"))
           .as(table).doesNotContain("CHANGE COLUMN");
     }

@@ -8,6 +8,7 @@ import io.tradelake.config.ConfigLoader;
 import io.tradelake.config.Settings;
 import io.tradelake.generate.GeneratorSettings;
 import io.tradelake.generate.TradeLogGenerator;
+import io.tradelake.table.TableDocs;
 import io.tradelake.table.Tables;
 import io.tradelake.testing.Dirs;
 import io.tradelake.testing.SharedSpark;
@@ -26,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -138,6 +140,25 @@ class PaperFiguresReproducedTest {
     assertThat(tables.read(Tables.MODEL_RUNS).select("model").distinct().count()).isEqualTo(2);
     assertThat(tables.read(Tables.MARKET_CLUSTERS).select("cluster").distinct().count()).isBetween(2L, 4L);
     assertThat(tables.read(Tables.BUYER_SEGMENTS).select("cluster").distinct().count()).isBetween(2L, 4L);
+  }
+
+  /**
+   * Every table the pipeline writes is here, both models included: each column carries the comment the docs
+   * give it, stored with the data by the write that made the table (appends after it add none).
+   */
+  @Test
+  void everyColumnOfEveryTableIsDocumented() {
+    TableDocs docs = TableDocs.inCurrency("CNY");
+    for (String table : TableDocs.tables()) {
+      assertThat(tables.exists(table)).as(table).isTrue();
+      for (StructField f : tables.read(table).schema().fields()) {
+        assertThat(f.getComment().isDefined()).as(table + "." + f.name() + " has a comment").isTrue();
+        assertThat(f.getComment().get()).as(table + "." + f.name()).isEqualTo(docs.column(table, f.name()))
+            .doesNotContain("{column}", "{currency}", "<channel>");
+      }
+    }
+    assertThat(docs.column(Tables.BUYER_CLUSTER_PROFILES, "orders")).startsWith("Mean of buyer_features.orders ");
+    assertThat(docs.column(Tables.MARKET_CLUSTER_PROFILES, "market")).isNull();
   }
 
   @Test
