@@ -57,6 +57,11 @@ public final class CleanJob implements Job {
   }
 
   @Override
+  public boolean needsPseudonymKey() {
+    return true;
+  }
+
+  @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     Settings s = ctx.settings();

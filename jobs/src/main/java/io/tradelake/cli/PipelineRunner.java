@@ -61,11 +61,19 @@ final class PipelineRunner {
 
   static int run(JobOptions options, List<Job> jobs, PrintStream out, SessionLifecycle sessions) {
     Settings settings = settings(options);
+    requireSecrets(settings, jobs);
     SparkSession spark = sessions.open(settings);
     try {
       return runInSession(spark, settings, jobs, out);
     } finally {
       sessions.close(spark);
+    }
+  }
+
+  /** Fails before the session starts when a job needs a secret the environment does not give. */
+  private static void requireSecrets(Settings settings, List<Job> jobs) {
+    if (jobs.stream().anyMatch(Job::needsPseudonymKey)) {
+      settings.pseudonymKey();
     }
   }
 
@@ -83,6 +91,7 @@ final class PipelineRunner {
   static int repeat(JobOptions options, Supplier<List<Job>> jobs, PrintStream out, SessionLifecycle sessions,
       RunSchedule schedule, Pause pause) throws InterruptedException {
     Settings settings = settings(options);
+    requireSecrets(settings, jobs.get());
     try (ServeMarker metastore = Cataloging.holdEmbeddedMetastore(settings, "tradelake run --every")) {
       return repeatInSession(settings, jobs, out, sessions, schedule, pause);
     }

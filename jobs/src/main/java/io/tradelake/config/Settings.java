@@ -37,7 +37,7 @@ public record Settings(
     Youth youth,
     ClusterModel marketModel,
     BuyerModel buyerModel,
-    String pseudonymKey,
+    PseudonymKey privacyKey,
     int minBuyersPerCell,
     Map<String, String> spark,
     Map<String, Map<String, String>> stageSpark,
@@ -131,7 +131,8 @@ public record Settings(
               directions(List.of(buyers.getString("population.direction")), "model.buyers.population.direction").get(0),
               buyers.getInt("population.min-age"), buyers.getInt("population.max-age"),
               buyers.getInt("population.min-orders"), buyers.getLong("k-search-rows")),
-          pseudonymKey(c, env),
+          new PseudonymKey(c.getString("privacy.key-env"), env.apply(c.getString("privacy.key-env")),
+              c.getString("privacy.dev-key")),
           positive(c, "privacy.min-buyers"),
           sparkConf(c),
           stageSparkConf(c),
@@ -159,7 +160,7 @@ public record Settings(
   public Settings withInput(String newInput) {
     return new Settings(newInput, warehouse, ingestMinFileAge, reportingCurrency, reportingCountry, reportingTimeZone,
         fxRatesFile, fxMaxRateAgeDays, rules, cohorts, ageBands, channels, countryAliases, layouts, youth, marketModel,
-        buyerModel, pseudonymKey, minBuyersPerCell, spark, stageSpark, catalog);
+        buyerModel, privacyKey, minBuyersPerCell, spark, stageSpark, catalog);
   }
 
   private static java.time.Duration notNegative(Config c, String key) {
@@ -194,24 +195,9 @@ public record Settings(
     return "Settings[input=" + input + ", warehouse=" + warehouse + ", pseudonymKey=****]";
   }
 
-  /**
-   * The key buyer ids are pseudonymised with: from the environment variable named by
-   * {@code privacy.key-env}; an environment may instead allow a fixed development key (conf/local.conf does).
-   */
-  private static String pseudonymKey(Config c, java.util.function.Function<String, String> env) {
-    String var = c.getString("privacy.key-env");
-    String fromEnv = env.apply(var);
-    if (fromEnv != null && !fromEnv.isBlank()) {
-      return fromEnv;
-    }
-    String devKey = c.getString("privacy.dev-key");
-    if (!devKey.isBlank()) {
-      org.slf4j.LoggerFactory.getLogger(Settings.class).warn(
-          "{} is not set: buyer ids are pseudonymised with this environment's fixed development key", var);
-      return devKey;
-    }
-    throw new SettingsException("environment variable " + var + " is not set: it holds the key buyer ids are "
-        + "pseudonymised with (only the local env has a development key)");
+  /** The key buyer ids are pseudonymised with ({@link PseudonymKey}): fails when the environment has none. */
+  public String pseudonymKey() {
+    return privacyKey.value();
   }
 
   private static ClusterModel clusterModel(Config m, String where) {

@@ -10,5 +10,10 @@ public interface Job {
   /** Checks what the job needs before anything is written (config, inputs). Cheap; may use the session. */
   default void validate(JobContext ctx) {}
 
+  /** Whether the job pseudonymises buyer ids: a run with such a job needs the key before it starts. */
+  default boolean needsPseudonymKey() {
+    return false;
+  }
+
   List<StageMetrics> run(JobContext ctx);
 }

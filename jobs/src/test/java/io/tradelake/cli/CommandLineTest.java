@@ -216,6 +216,28 @@ class CommandLineTest {
     Result r = execute(spark, "clean", "--env", "cluster", "--conf", "input=x", "--conf", "warehouse=y");
     assertThat(r.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(r.err()).contains("TRADELAKE_HMAC_KEY is not set");
+    assertThat(execute(spark, "run", "--env", "cluster", "--conf", "input=x", "--conf", "warehouse=y").err())
+        .contains("TRADELAKE_HMAC_KEY is not set");
+  }
+
+  /** Only clean pseudonymises: a command that reads the warehouse, or a run that stops before clean, needs no key. */
+  @Test
+  void onlyACommandThatCleansNeedsTheHmacKey(SparkSession spark, @TempDir Path dir) throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("TRADELAKE_HMAC_KEY") == null);
+    Files.createDirectories(dir.resolve("in"));
+    String[] cluster = {"--env", "cluster", "--input", dir.resolve("in").toString(), "--warehouse",
+        dir.resolve("wh").toString()};
+    Result ingest = execute(spark, concat(new String[] {"run", "--until", "ingest"}, cluster));
+    assertThat(ingest.exit()).as(ingest.err()).isZero();
+    Result status = execute(spark, concat(new String[] {"status"}, cluster));
+    assertThat(status.exit()).as(status.err()).isZero();
+    assertThat(status.out()).contains("ingest");
+    assertThat(ingest.err() + status.err()).doesNotContain("TRADELAKE_HMAC_KEY");
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    return java.util.stream.Stream.concat(java.util.Arrays.stream(a), java.util.Arrays.stream(b))
+        .toArray(String[]::new);
   }
 
   @Test
