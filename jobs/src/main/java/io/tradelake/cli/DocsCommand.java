@@ -44,7 +44,7 @@ final class DocsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
-    Settings settings = PipelineRunner.settings(options);
+    Settings settings = PipelineRunner.readerSettings(options);
     SparkSession spark = root.sessions().open(settings);
     try {
       Cataloging.requireTables(spark, settings);

@@ -53,7 +53,7 @@ final class OpsCommands {
       if (runs < 0) {
         throw new IllegalArgumentException("--runs must be 0 or more, not " + runs);
       }
-      Settings settings = PipelineRunner.settings(options);
+      Settings settings = PipelineRunner.readerSettings(options);
       SparkSession spark = root.sessions().open(settings);
       try {
         JobContext ctx = JobContext.create(spark, settings, "status", Clock.systemUTC());

@@ -52,10 +52,30 @@ final class PipelineRunner {
 
   private PipelineRunner() {}
 
+  /** The settings of a command that writes: its effective configuration logged at INFO. */
   static Settings settings(JobOptions options) {
+    return settings(options, true);
+  }
+
+  /**
+   * The settings of a command that only reads the warehouse (status, sql, docs): its effective configuration
+   * logged at DEBUG, so that a query's answer is not preceded by a page of settings.
+   */
+  static Settings readerSettings(JobOptions options) {
+    return settings(options, false);
+  }
+
+  private static Settings settings(JobOptions options, boolean writes) {
     Config config = ConfigLoader.load(options.env, options.configFile(), options.allOverrides());
     Settings settings = Settings.from(config);
-    LOG.info("effective configuration (env {}):\n{}", options.env, ConfigPrinter.render(config));
+    if (writes || LOG.isDebugEnabled()) {
+      String text = ConfigPrinter.render(config);
+      if (writes) {
+        LOG.info("effective configuration (env {}):\n{}", options.env, text);
+      } else {
+        LOG.debug("effective configuration (env {}):\n{}", options.env, text);
+      }
+    }
     return settings;
   }
 

@@ -60,7 +60,7 @@ final class SqlCommand implements Callable<Integer> {
     if (file != null && !Files.isRegularFile(file)) {
       throw new IllegalArgumentException("no such file: " + file);
     }
-    Settings settings = PipelineRunner.settings(options);
+    Settings settings = PipelineRunner.readerSettings(options);
     SparkSession spark = root.sessions().open(settings);
     try {
       Tables tables = Tables.at(settings.warehouse(), spark);
