@@ -8,6 +8,7 @@ import io.tradelake.runtime.StageMetrics;
 import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.BatchProgress;
 import io.tradelake.table.FileLayout;
+import io.tradelake.table.StageSettings;
 import io.tradelake.table.Tables;
 import java.util.List;
 import java.util.Locale;
@@ -38,18 +39,34 @@ public final class AggregateJob implements Job {
     return NAME;
   }
 
+  /**
+   * Whether the stored cells were built under other settings than this run's (who counts as a young buyer):
+   * updated, they would mix two definitions across years, so they are built again from all of silver.
+   */
+  static boolean settingsChanged(StageSettings now, BatchProgress.Range last) {
+    StageSettings earlier = StageSettings.parse(last.settings());
+    List<String> changed = now.changedFrom(earlier);
+    if (!changed.isEmpty()) {
+      LOG.warn("aggregate: {} changed since the cells were built: building them again from all of silver",
+          changed.stream().map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")));
+    }
+    return !changed.isEmpty();
+  }
+
   @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     Dataset<Row> silver = ctx.tables().readInput(Tables.SILVER, "clean");
     long available = BatchProgress.highestBatch(silver);
-    BatchProgress progress = new BatchProgress(ctx, Tables.AGGREGATE_LOG);
+    StageSettings settings = StageSettings.aggregate(ctx.settings());
+    BatchProgress progress = new BatchProgress(ctx, Tables.AGGREGATE_LOG, settings);
     Optional<BatchProgress.Range> last = progress.last();
     // Cells stored without their additive measures (an earlier version's) cannot be updated: rebuilt once.
     // A full build an interrupted run left STARTED (its range begins at batch 0) is a full build again.
     boolean full = !ctx.tables().exists(Tables.GROWTH_CELLS) || !ctx.tables().exists(Tables.YOUTH_CELLS)
         || !List.of(ctx.tables().described(Tables.GROWTH_CELLS).schema().fieldNames()).contains("fact_rows")
-        || last.isEmpty() || last.get().from() == 0 && !last.get().done();
+        || last.isEmpty() || last.get().from() == 0 && !last.get().done()
+        || settingsChanged(settings, last.get());
     BatchProgress.Range range = full ? new BatchProgress.Range(0, available, false)
         : BatchProgress.next(last, available);
     boolean nothingNew = !full && range.isEmpty();

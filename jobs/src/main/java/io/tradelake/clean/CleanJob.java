@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 import io.tradelake.config.Settings;
+import io.tradelake.config.SettingsException;
 import io.tradelake.config.SourceLayout;
 import io.tradelake.runtime.Job;
 import io.tradelake.runtime.JobContext;
@@ -17,6 +18,7 @@ import io.tradelake.runtime.StageMetrics;
 import io.tradelake.runtime.StageSqlConf;
 import io.tradelake.table.BatchProgress;
 import io.tradelake.table.FileLayout;
+import io.tradelake.table.StageSettings;
 import io.tradelake.table.Tables;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -61,6 +64,28 @@ public final class CleanJob implements Job {
     return true;
   }
 
+  /**
+   * Compares this run's settings with those silver's earlier batches were cleaned with (as clean_log last
+   * recorded them). Rows in two currencies, from two reporting countries or time zones, or under two pseudonym
+   * keys would not add up: the run stops before writing. Other changes (a channel pattern, a rule) apply to the
+   * new rows only, which is said once, when they are first used.
+   */
+  public static void checkSettings(StageSettings now, StageSettings earlier) {
+    List<String> changed = now.changedFrom(earlier);
+    List<String> fixed = changed.stream().filter(StageSettings.CLEAN_FIXED::contains).toList();
+    if (!fixed.isEmpty()) {
+      throw new SettingsException("silver_events was cleaned with other settings: " + fixed.stream()
+          .map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")) + "; its rows and new ones "
+          + "would not add up. Run with the warehouse's settings, or build a new warehouse from the landing area "
+          + "(--warehouse <new folder>)");
+    }
+    if (!changed.isEmpty()) {
+      LOG.warn("clean: {} changed since silver's earlier batches were cleaned: they apply to the new rows only "
+          + "(build a new warehouse from the landing area to apply them to all)", changed.stream()
+          .map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")));
+    }
+  }
+
   @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
@@ -68,7 +93,8 @@ public final class CleanJob implements Job {
     ctx.describe(NAME, "find new bronze batches");
     Dataset<Row> bronze = ctx.tables().readInput(Tables.BRONZE, "ingest");
     long available = BatchProgress.highestBatch(bronze);
-    BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG);
+    StageSettings settings = StageSettings.clean(s);
+    BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG, settings);
     Optional<BatchProgress.Range> last = progress.last();
     boolean silverLost = !ctx.tables().exists(Tables.SILVER);
     boolean quarantineLost = !ctx.tables().exists(Tables.QUARANTINE);
@@ -96,6 +122,9 @@ public final class CleanJob implements Job {
     if (range.isEmpty()) {
       LOG.info("clean: no new bronze batches since batch {}", range.from());
       return List.of(new StageMetrics(NAME, Tables.SILVER, 0, 0, 0, 0, Map.of(), System.currentTimeMillis() - start));
+    }
+    if (range.from() > 0) {
+      last.ifPresent(l -> checkSettings(settings, StageSettings.parse(l.settings())));
     }
     LOG.info("clean: bronze batches {} to {}", range.from() + 1, range.to());
     progress.started(range);

@@ -1,6 +1,7 @@
 package io.tradelake.table;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.struct;
 
@@ -29,10 +30,18 @@ public final class BatchProgress {
       .add("batch_to", DataTypes.LongType, false)
       .add("phase", DataTypes.StringType, false)
       .add("run_id", DataTypes.StringType, false)
-      .add("at", DataTypes.TimestampType, false);
+      .add("at", DataTypes.TimestampType, false)
+      .add("settings", DataTypes.StringType, true);
 
-  /** Batches (from, to] and whether a run already finished them. */
-  public record Range(long from, long to, boolean done) {
+  /**
+   * Batches (from, to], whether a run already finished them, and the settings the last run to mark them
+   * recorded (null when it recorded none).
+   */
+  public record Range(long from, long to, boolean done, String settings) {
+    public Range(long from, long to, boolean done) {
+      this(from, to, done, null);
+    }
+
     public boolean isEmpty() {
       return to <= from;
     }
@@ -40,10 +49,18 @@ public final class BatchProgress {
 
   private final JobContext ctx;
   private final String table;
+  private final StageSettings settings;
 
+  /** Progress read only (status). */
   public BatchProgress(JobContext ctx, String table) {
+    this(ctx, table, null);
+  }
+
+  /** Progress of a stage that records {@code settings} with every range it marks. */
+  public BatchProgress(JobContext ctx, String table, StageSettings settings) {
     this.ctx = ctx;
     this.table = table;
+    this.settings = settings;
   }
 
   /** The last range any run started, if any (a handful of rows per run: bounded by the number of runs). */
@@ -51,15 +68,21 @@ public final class BatchProgress {
     if (!ctx.tables().exists(table)) {
       return Optional.empty();
     }
-    // One pass over the log: the highest range, and whether any run marked it DONE.
-    Row last = ctx.tables().read(table).agg(max(struct(col("batch_to"), col("batch_from"))).as("range"),
-        max(struct(col("batch_to"), col("phase").equalTo(DONE))).as("done")).first();
+    // One pass over the log: the highest range, whether any run marked it DONE, and the latest settings
+    // recorded for it (a log written before settings were recorded has no such column).
+    Dataset<Row> log = ctx.tables().read(table);
+    boolean recordsSettings = List.of(log.columns()).contains("settings");
+    Row last = log.agg(max(struct(col("batch_to"), col("batch_from"))).as("range"),
+        max(struct(col("batch_to"), col("phase").equalTo(DONE))).as("done"),
+        max(struct(col("batch_to"), col("at"), recordsSettings ? col("settings") : lit(null).cast("string")))
+            .as("settings")).first();
     if (last.isNullAt(0)) {
       return Optional.empty();
     }
     Row range = last.getStruct(0);
     Row done = last.getStruct(1);
-    return Optional.of(new Range(range.getLong(1), range.getLong(0), done.getBoolean(1)));
+    return Optional.of(new Range(range.getLong(1), range.getLong(0), done.getBoolean(1),
+        last.getStruct(2).getString(2)));
   }
 
   /** The highest ingest batch among {@code rows} (a stage's input table), 0 when it holds none. */
@@ -96,7 +119,9 @@ public final class BatchProgress {
   }
 
   private void mark(Range r, String phase) {
-    Row row = RowFactory.create(r.from(), r.to(), phase, ctx.runId(), new Timestamp(System.currentTimeMillis()));
-    ctx.tables().append(ctx.spark().createDataFrame(List.of(row), SCHEMA), table);
+    Row row = RowFactory.create(r.from(), r.to(), phase, ctx.runId(), new Timestamp(System.currentTimeMillis()),
+        settings == null ? null : settings.text());
+    // Merging the schema: a log written before settings were recorded gets the column.
+    ctx.tables().appendMergingSchema(ctx.spark().createDataFrame(List.of(row), SCHEMA), table);
   }
 }

@@ -468,7 +468,9 @@ public final class TableDocs {
         "batch_to", "The highest ingest batch of the range.",
         "phase", PHASE,
         "run_id", "Run that took the range (run id).",
-        "at", MARKED_AT);
+        "at", MARKED_AT,
+        "settings", "The settings the run's rows depend on, one key=value per line (" + stage + " compares its "
+            + "own with the last recorded); null in ranges recorded before settings were.");
   }
 
   /**

@@ -1,0 +1,111 @@
+package io.tradelake.cli;
+
+import static io.tradelake.testing.Rows.sorted;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.tradelake.clean.CleanJob;
+import io.tradelake.config.FieldSource;
+import io.tradelake.config.SettingsException;
+import io.tradelake.config.SourceLayout;
+import io.tradelake.table.StageSettings;
+import io.tradelake.table.Tables;
+import io.tradelake.testing.SparkTest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A warehouse remembers the settings its rows were made with (clean_log, aggregate_log): a run whose currency,
+ * reporting country, time zone or pseudonym key differ stops before clean writes, and a change of who counts
+ * as a young buyer rebuilds the aggregate's cells, so that no table mixes rows made two ways.
+ */
+@SparkTest
+class ChangedSettingsTest {
+
+  static CommandLineTest.Result run(SparkSession spark, Path input, Path warehouse, String... conf) {
+    List<String> args = new ArrayList<>(List.of("run", "--until", "aggregate", "--input", input.toString(),
+        "--warehouse", warehouse.toString(), "--conf",
+        "fx.rates-file=" + IncrementalEqualsFullRebuildTest.FIXTURE.resolve("fx.csv").toAbsolutePath(),
+        "--conf", "privacy.min-buyers=1"));
+    for (String c : conf) {
+      args.add("--conf");
+      args.add(c);
+    }
+    return CommandLineTest.execute(spark, args.toArray(String[]::new));
+  }
+
+  @Test
+  void rowsMadeUnderOtherSettingsDoNotMix(SparkSession spark, @TempDir Path dir) throws Exception {
+    Assumptions.assumeTrue(System.getenv("TRADELAKE_HMAC_KEY") == null, "the local development key is used");
+    List<String> days = IncrementalEqualsFullRebuildTest.DAYS.subList(0, 3);
+    Path input = dir.resolve("input");
+    Path warehouse = dir.resolve("wh");
+    for (String day : days.subList(0, 2)) {
+      IncrementalEqualsFullRebuildTest.land(input, day, null);
+    }
+    assertThat(run(spark, input, warehouse).exit()).isZero();
+    Tables tables = Tables.at(warehouse.toString(), spark);
+    long silverRows = tables.read(Tables.SILVER).count();
+    IncrementalEqualsFullRebuildTest.land(input, days.get(2), null);
+
+    CommandLineTest.Result usd = run(spark, input, warehouse, "reporting-currency=USD");
+    assertThat(usd.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(usd.err()).contains("silver_events was cleaned with other settings: reporting-currency (was CNY, "
+        + "now USD)");
+    CommandLineTest.Result otherKey = run(spark, input, warehouse, "privacy.dev-key=another-key");
+    assertThat(otherKey.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(otherKey.err()).contains("privacy.key-check (another HMAC key)").doesNotContain("another-key");
+    // Neither wrote a row; the day is cleaned by the next run with the warehouse's settings.
+    assertThat(tables.read(Tables.SILVER).count()).isEqualTo(silverRows);
+
+    // Young buyers up to 25 instead of 35: the stored cells are rebuilt, as a fresh warehouse would build them.
+    assertThat(run(spark, input, warehouse, "aggregate.youth.max-age=25").exit()).isZero();
+    assertThat(tables.read(Tables.SILVER).count()).isGreaterThan(silverRows);
+    Path fresh = dir.resolve("fresh-wh");
+    assertThat(run(spark, input, fresh, "aggregate.youth.max-age=25").exit()).isZero();
+    Tables expected = Tables.at(fresh.toString(), spark);
+    for (String table : List.of(Tables.YOUTH_CHANNEL, Tables.GROWTH_BY_MARKET)) {
+      assertThat(sorted(tables.read(table))).as(table).isEqualTo(sorted(expected.read(table)));
+    }
+    assertThat(tables.read(Tables.YOUTH_CHANNEL).where("age_band = '30-35'").count()).isZero();
+  }
+
+  static SourceLayout layout(Map<String, FieldSource> fields) {
+    return new SourceLayout("l", SourceLayout.Format.CSV, ",", "\"", true, List.of("id", "qty"), null, fields,
+        List.of(), "UTC");
+  }
+
+  @Test
+  void aCleanStopsOnlyForSettingsRowsCannotMixUnder() {
+    StageSettings before = new StageSettings(Map.of("reporting-currency", "CNY", "channels", "[a]",
+        "privacy.key-check", "0123456789abcdef"));
+    assertThat(StageSettings.parse(before.text())).isEqualTo(before);
+    assertThat(StageSettings.parse(null).values()).isEmpty();
+    // A channel pattern added: warned of, not stopped.
+    CleanJob.checkSettings(new StageSettings(Map.of("reporting-currency", "CNY", "channels", "[a, b]",
+        "privacy.key-check", "0123456789abcdef")), before);
+    // A setting the earlier run did not record is not compared.
+    CleanJob.checkSettings(new StageSettings(Map.of("reporting-currency", "CNY", "rules", "x")), before);
+    // The same settings read in another JVM, where a map's order may differ, are the same text.
+    Map<String, FieldSource> fields = new LinkedHashMap<>();
+    fields.put("event_id", new FieldSource(FieldSource.Kind.COLUMN, "id"));
+    fields.put("quantity", new FieldSource(FieldSource.Kind.EXPRESSION, "qty"));
+    Map<String, FieldSource> reversed = new LinkedHashMap<>();
+    List<String> names = new ArrayList<>(fields.keySet());
+    java.util.Collections.reverse(names);
+    names.forEach(k -> reversed.put(k, fields.get(k)));
+    assertThat(StageSettings.layoutText(layout(fields))).isEqualTo(StageSettings.layoutText(layout(reversed)))
+        .contains("event_id=FieldSource[kind=COLUMN, value=id]");
+    assertThatThrownBy(() -> CleanJob.checkSettings(new StageSettings(Map.of("reporting-currency", "CNY",
+        "privacy.key-check", "fedcba9876543210")), before))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("privacy.key-check (another HMAC key)")
+        .hasMessageNotContaining("fedcba");
+  }
+}
