@@ -5,6 +5,7 @@ import io.tradelake.ingest.LandingArea;
 import io.tradelake.ingest.RawFile;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.table.BatchProgress;
+import io.tradelake.table.StageSettings;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What the next run would find to do, stage by stage, read from the landing area and the ledgers the stages
@@ -31,8 +33,30 @@ final class PendingWork {
         : "running now: " + h.run()));
     out.printf("%nwaiting for the next run%s:%n", running ? " (or taken by the one running now)" : "");
     out.printf("  %-10s %s%n", "ingest", ingest(ctx));
-    out.printf("  %-10s %s%n", "clean", batches(ctx, Tables.BRONZE, Tables.CLEAN_LOG, "ingest"));
-    out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean"));
+    out.printf("  %-10s %s%n", "clean", batches(ctx, Tables.BRONZE, Tables.CLEAN_LOG, "ingest",
+        StageSettings.cleanWithoutKey(ctx.settings()), StageSettings.CLEAN_FIXED, "clean stops at its next batch",
+        "they apply to new rows only"));
+    out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean",
+        StageSettings.aggregate(ctx.settings()), List.of(), "", "aggregate builds its cells again"));
+  }
+
+  /**
+   * What the stage would say of this command's settings against those it last recorded: nothing when they are
+   * the same; else the changed ones, and whether the stage would stop ({@code fixed} among them) or go on.
+   */
+  static String settingsChange(StageSettings now, Optional<BatchProgress.Range> last, List<String> fixed,
+      String stops, String goesOn) {
+    if (last.isEmpty()) {
+      return "";
+    }
+    StageSettings earlier = StageSettings.parse(last.get().settings());
+    List<String> changed = now.changedFrom(earlier);
+    if (changed.isEmpty()) {
+      return "";
+    }
+    boolean stop = changed.stream().anyMatch(fixed::contains);
+    return "; with these settings " + (stop ? stops : goesOn) + ": " + changed.stream()
+        .map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")) + " changed since its last run";
   }
 
   /** The landed files the ingest log does not know yet, as ingest itself would split them. */
@@ -74,19 +98,22 @@ final class PendingWork {
   }
 
   /** The upstream table's batches its stage has not finished, by the same reckoning the stage makes. */
-  static String batches(JobContext ctx, String upstream, String ledger, String upstreamStage) {
+  static String batches(JobContext ctx, String upstream, String ledger, String upstreamStage, StageSettings now,
+      List<String> fixed, String stops, String goesOn) {
     if (!ctx.tables().exists(upstream)) {
       return "nothing yet: no " + upstream + " (" + upstreamStage + " writes it)";
     }
     long available = BatchProgress.highestBatch(ctx.tables().read(upstream));
     Optional<BatchProgress.Range> last = new BatchProgress(ctx, ledger).last();
     BatchProgress.Range next = BatchProgress.next(last, available);
+    String change = settingsChange(now, last, fixed, stops, goesOn);
     if (next.isEmpty()) {
-      return "nothing new: " + upstream + " batches up to " + available + " are done";
+      return "nothing new: " + upstream + " batches up to " + available + " are done" + change;
     }
     String range = next.to() == next.from() + 1 ? "batch " + next.to() : "batches " + (next.from() + 1) + " to "
         + next.to();
-    return upstream + " " + range + (last.isPresent() && !last.get().done() ? " (an unfinished run's, again)" : "");
+    return upstream + " " + range + (last.isPresent() && !last.get().done() ? " (an unfinished run's, again)" : "")
+        + change;
   }
 
   private static String size(long bytes) {

@@ -34,11 +34,18 @@ public record StageSettings(Map<String, String> values) {
 
   /** What clean's rows depend on. */
   public static StageSettings clean(Settings s) {
+    StageSettings withoutKey = cleanWithoutKey(s);
+    Map<String, String> v = new TreeMap<>(withoutKey.values);
+    v.put("privacy.key-check", keyCheck(s.pseudonymKey()));
+    return new StageSettings(v);
+  }
+
+  /** {@link #clean} but the key's check value: for a command that reads (status), which needs no key. */
+  public static StageSettings cleanWithoutKey(Settings s) {
     Map<String, String> v = new TreeMap<>();
     v.put("reporting-currency", s.reportingCurrency());
     v.put("reporting-country", s.reportingCountry());
     v.put("reporting-time-zone", s.reportingTimeZone());
-    v.put("privacy.key-check", keyCheck(s.pseudonymKey()));
     v.put("fx.rates-file", s.fxRatesFile());
     v.put("fx.max-rate-age-days", Integer.toString(s.fxMaxRateAgeDays()));
     v.put("rules", s.rules().toString());

@@ -64,6 +64,16 @@ class ChangedSettingsTest {
     assertThat(otherKey.err()).contains("privacy.key-check (another HMAC key)").doesNotContain("another-key");
     // Neither wrote a row; the day is cleaned by the next run with the warehouse's settings.
     assertThat(tables.read(Tables.SILVER).count()).isEqualTo(silverRows);
+    // status says so beforehand, without the key.
+    String[] status = {"status", "--input", input.toString(), "--warehouse", warehouse.toString(), "--conf",
+        "fx.rates-file=" + IncrementalEqualsFullRebuildTest.FIXTURE.resolve("fx.csv").toAbsolutePath()};
+    assertThat(CommandLineTest.execute(spark, status).out()).contains("clean      bronze_events batch 2\n")
+        .doesNotContain("with these settings");
+    String usdStatus = CommandLineTest.execute(spark, concat(status, "--conf", "reporting-currency=USD",
+        "--conf", "aggregate.youth.max-age=25")).out();
+    assertThat(usdStatus).contains("with these settings clean stops at its next batch: reporting-currency (was "
+        + "CNY, now USD) changed since its last run")
+        .contains("with these settings aggregate builds its cells again: aggregate.youth");
 
     // Young buyers up to 25 instead of 35: the stored cells are rebuilt, as a fresh warehouse would build them.
     assertThat(run(spark, input, warehouse, "aggregate.youth.max-age=25").exit()).isZero();
@@ -75,6 +85,12 @@ class ChangedSettingsTest {
       assertThat(sorted(tables.read(table))).as(table).isEqualTo(sorted(expected.read(table)));
     }
     assertThat(tables.read(Tables.YOUTH_CHANNEL).where("age_band = '30-35'").count()).isZero();
+  }
+
+  static String[] concat(String[] a, String... b) {
+    List<String> all = new ArrayList<>(List.of(a));
+    all.addAll(List.of(b));
+    return all.toArray(String[]::new);
   }
 
   static SourceLayout layout(Map<String, FieldSource> fields) {
