@@ -203,13 +203,15 @@ class HandmadeFixtureEndToEndTest {
     ByteArrayOutputStream status = new ByteArrayOutputStream();
     int exit = TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(status, true, StandardCharsets.UTF_8))
         .execute("status", "--warehouse", warehouse.toString(), "--input", FIXTURE.resolve("input").toString(),
-            "--conf", "privacy.min-buyers=1");
+            "--conf", "privacy.min-buyers=1", "--conf", "fx.rates-file=" + FIXTURE.resolve("fx.csv").toAbsolutePath());
     assertThat(exit).isZero();
     String shown = status.toString(StandardCharsets.UTF_8);
     // After the run, nothing waits: every landed file is logged, every batch cleaned and aggregated.
     assertThat(shown).containsPattern("ingest +no new raw files in ")
         .containsPattern("clean +nothing new: bronze_events batches up to 1 are done\n")
-        .containsPattern("aggregate +nothing new: silver_events batches up to 1 are done\n");
+        .containsPattern("aggregate +nothing new: silver_events batches up to 1 are done\n")
+        // Given the run's settings, status finds none changed.
+        .doesNotContain("with these settings");
     assertThat(shown).contains("clean", "silver_events", "19")
         // The details under a stage's row, as the run summary prints them: bronze's 2 header lines, a rule.
         .containsPattern("header_lines +2\\n").containsPattern("unknown_currency +1\\n");
