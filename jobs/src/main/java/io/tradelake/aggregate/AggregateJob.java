@@ -48,7 +48,7 @@ public final class AggregateJob implements Job {
     List<String> changed = now.changedFrom(earlier);
     if (!changed.isEmpty()) {
       LOG.warn("aggregate: {} changed since the cells were built: building them again from all of silver",
-          changed.stream().map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")));
+          now.describeChanges(earlier, changed));
     }
     return !changed.isEmpty();
   }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
@@ -74,15 +73,14 @@ public final class CleanJob implements Job {
     List<String> changed = now.changedFrom(earlier);
     List<String> fixed = changed.stream().filter(StageSettings.CLEAN_FIXED::contains).toList();
     if (!fixed.isEmpty()) {
-      throw new SettingsException("silver_events was cleaned with other settings: " + fixed.stream()
-          .map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")) + "; its rows and new ones "
+      throw new SettingsException("silver_events was cleaned with other settings: "
+          + now.describeChanges(earlier, fixed) + "; its rows and new ones "
           + "would not add up. Run with the warehouse's settings, or build a new warehouse from the landing area "
           + "(--warehouse <new folder>)");
     }
     if (!changed.isEmpty()) {
       LOG.warn("clean: {} changed since silver's earlier batches were cleaned: they apply to the new rows only "
-          + "(build a new warehouse from the landing area to apply them to all)", changed.stream()
-          .map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")));
+          + "(build a new warehouse from the landing area to apply them to all)", now.describeChanges(earlier, changed));
     }
   }
 

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * What the next run would find to do, stage by stage, read from the landing area and the ledgers the stages
@@ -55,8 +54,8 @@ final class PendingWork {
       return "";
     }
     boolean stop = changed.stream().anyMatch(fixed::contains);
-    return "; with these settings " + (stop ? stops : goesOn) + ": " + changed.stream()
-        .map(k -> now.describeChange(earlier, k)).collect(Collectors.joining(", ")) + " changed since its last run";
+    return "; with these settings " + (stop ? stops : goesOn) + ": " + now.describeChanges(earlier, changed)
+        + " changed since its last run";
   }
 
   /** The landed files the ingest log does not know yet, as ingest itself would split them. */

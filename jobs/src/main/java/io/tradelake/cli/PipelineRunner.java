@@ -68,13 +68,10 @@ final class PipelineRunner {
   private static Settings settings(JobOptions options, boolean writes) {
     Config config = ConfigLoader.load(options.env, options.configFile(), options.allOverrides());
     Settings settings = Settings.from(config);
-    if (writes || LOG.isDebugEnabled()) {
-      String text = ConfigPrinter.render(config);
-      if (writes) {
-        LOG.info("effective configuration (env {}):\n{}", options.env, text);
-      } else {
-        LOG.debug("effective configuration (env {}):\n{}", options.env, text);
-      }
+    if (writes) {
+      LOG.info("effective configuration (env {}):\n{}", options.env, ConfigPrinter.render(config));
+    } else if (LOG.isDebugEnabled()) {
+      LOG.debug("effective configuration (env {}):\n{}", options.env, ConfigPrinter.render(config));
     }
     return settings;
   }

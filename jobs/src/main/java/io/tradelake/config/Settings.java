@@ -131,8 +131,7 @@ public record Settings(
               directions(List.of(buyers.getString("population.direction")), "model.buyers.population.direction").get(0),
               buyers.getInt("population.min-age"), buyers.getInt("population.max-age"),
               buyers.getInt("population.min-orders"), buyers.getLong("k-search-rows")),
-          new PseudonymKey(c.getString("privacy.key-env"), env.apply(c.getString("privacy.key-env")),
-              c.getString("privacy.dev-key")),
+          pseudonymKey(c, env),
           positive(c, "privacy.min-buyers"),
           sparkConf(c),
           stageSparkConf(c),
@@ -193,6 +192,12 @@ public record Settings(
   @Override
   public String toString() {
     return "Settings[input=" + input + ", warehouse=" + warehouse + ", pseudonymKey=****]";
+  }
+
+  /** The key's sources, read now; the key itself is resolved when first asked for ({@link #pseudonymKey()}). */
+  private static PseudonymKey pseudonymKey(Config c, java.util.function.Function<String, String> env) {
+    String variable = c.getString("privacy.key-env");
+    return new PseudonymKey(variable, env.apply(variable), c.getString("privacy.dev-key"));
   }
 
   /** The key buyer ids are pseudonymised with ({@link PseudonymKey}): fails when the environment has none. */

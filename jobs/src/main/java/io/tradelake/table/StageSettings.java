@@ -101,6 +101,11 @@ public record StageSettings(Map<String, String> values) {
     return List.copyOf(changed);
   }
 
+  /** {@link #describeChange} of each of {@code keys}, for one line. */
+  public String describeChanges(StageSettings earlier, List<String> keys) {
+    return keys.stream().map(k -> describeChange(earlier, k)).collect(Collectors.joining(", "));
+  }
+
   /** "key was X, now Y" for short values, else just the key. */
   public String describeChange(StageSettings earlier, String key) {
     String before = earlier.values.get(key);
