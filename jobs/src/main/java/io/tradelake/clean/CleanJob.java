@@ -29,7 +29,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -91,9 +90,7 @@ public final class CleanJob implements Job {
     ctx.describe(NAME, "find new bronze batches");
     Dataset<Row> bronze = ctx.tables().readInput(Tables.BRONZE, "ingest");
     long available = BatchProgress.highestBatch(bronze);
-    StageSettings settings = StageSettings.clean(s);
-    BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG, settings);
-    Optional<BatchProgress.Range> last = progress.last();
+    Optional<BatchProgress.Range> last = new BatchProgress(ctx, Tables.CLEAN_LOG).last();
     boolean silverLost = !ctx.tables().exists(Tables.SILVER);
     boolean quarantineLost = !ctx.tables().exists(Tables.QUARANTINE);
     if (last.isEmpty() && !(silverLost && quarantineLost)) {
@@ -121,15 +118,18 @@ public final class CleanJob implements Job {
       LOG.info("clean: no new bronze batches since batch {}", range.from());
       return List.of(new StageMetrics(NAME, Tables.SILVER, 0, 0, 0, 0, Map.of(), System.currentTimeMillis() - start));
     }
+    ctx.describe(NAME, "load reference data");
+    Dataset<Row> rates = FxRates.load(ctx.spark(), s.fxRatesFile());
+    FxRates.Contents fx = FxRates.contents(rates);
+    List<String> currencies = fx.currencies();
+    StageSettings settings = StageSettings.clean(s, fx.description());
     if (range.from() > 0) {
       last.ifPresent(l -> checkSettings(settings, StageSettings.parse(l.settings())));
     }
     LOG.info("clean: bronze batches {} to {}", range.from() + 1, range.to());
+    BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG, settings);
     progress.started(range);
 
-    ctx.describe(NAME, "load reference data");
-    Dataset<Row> rates = FxRates.load(ctx.spark(), s.fxRatesFile());
-    List<String> currencies = rates.select("currency").distinct().as(Encoders.STRING()).collectAsList();
     Dataset<Row> dailyRates = FxRates.daily(rates, s.fxMaxRateAgeDays());
     Dataset<Row> countries = CountryCodes.aliasFrame(ctx.spark(), s.countryAliases());
 

@@ -2,14 +2,21 @@ package io.tradelake.clean;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_set;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.sequence;
+import static org.apache.spark.sql.functions.sort_array;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.tradelake.config.SettingsException;
 import java.io.BufferedReader;
@@ -85,6 +92,26 @@ public final class FxRates {
       }
     }
     return rows;
+  }
+
+  /**
+   * What the table holds: its currencies, and a description of its rates (their number, dates and a checksum
+   * of the rows) that changes when a rate does, whatever the file is called. Clean records the description
+   * with the rows it converts, so a corrected table under the same name is seen as a change. One Spark job,
+   * the one that finds the currencies.
+   */
+  public record Contents(List<String> currencies, String description) {}
+
+  /** {@link Contents} of {@code rates} (as {@link #load} reads them). */
+  public static Contents contents(Dataset<Row> rates) {
+    // The sum of the rows' hashes does not depend on their order; as a decimal it cannot overflow.
+    Row r = rates.agg(sort_array(collect_set(col("currency"))), count(lit(1)), min(col("date")), max(col("date")),
+        sum(xxhash64(col("date"), col("currency"), col("rate")).cast("decimal(38,0)"))).first();
+    List<String> currencies = r.getList(0);
+    String description = r.getLong(1) == 0 ? "no rates"
+        : r.getLong(1) + " rates of " + currencies.size() + " currencies, " + r.getDate(2) + " to " + r.getDate(3)
+        + ", checksum " + Long.toHexString(r.getDecimal(4).toBigInteger().longValue());
+    return new Contents(List.copyOf(currencies), description);
   }
 
   /** {@code date, currency, rate} → {@code fx_currency, fx_date, fx_rate}: one row per day a rate is valid. */

@@ -1,5 +1,6 @@
 package io.tradelake.cli;
 
+import io.tradelake.clean.FxRates;
 import io.tradelake.ingest.IngestLog;
 import io.tradelake.ingest.LandingArea;
 import io.tradelake.ingest.RawFile;
@@ -33,7 +34,7 @@ final class PendingWork {
     out.printf("%nwaiting for the next run%s:%n", running ? " (or taken by the one running now)" : "");
     out.printf("  %-10s %s%n", "ingest", ingest(ctx));
     out.printf("  %-10s %s%n", "clean", batches(ctx, Tables.BRONZE, Tables.CLEAN_LOG, "ingest",
-        StageSettings.cleanWithoutKey(ctx.settings()), StageSettings.CLEAN_FIXED, "clean stops at its next batch",
+        StageSettings.cleanWithoutKey(ctx.settings(), fxRates(ctx)), StageSettings.CLEAN_FIXED, "clean stops at its next batch",
         "they apply to new rows only"));
     out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean",
         StageSettings.aggregate(ctx.settings()), List.of(), "", "aggregate builds its cells again"));
@@ -56,6 +57,16 @@ final class PendingWork {
     boolean stop = changed.stream().anyMatch(fixed::contains);
     return "; with these settings " + (stop ? stops : goesOn) + ": " + now.describeChanges(earlier, changed)
         + " changed since its last run";
+  }
+
+  /** The FX table's description, as clean records it; null (not compared) when it cannot be read. */
+  static String fxRates(JobContext ctx) {
+    try {
+      return FxRates.contents(FxRates.load(ctx.spark(), ctx.settings().fxRatesFile())).description();
+    } catch (RuntimeException e) {
+      // What a run would stop on, not status: it reports what it can.
+      return null;
+    }
   }
 
   /** The landed files the ingest log does not know yet, as ingest itself would split them. */

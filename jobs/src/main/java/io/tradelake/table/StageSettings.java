@@ -32,21 +32,27 @@ public record StageSettings(Map<String, String> values) {
     values = new TreeMap<>(values);
   }
 
-  /** What clean's rows depend on. */
-  public static StageSettings clean(Settings s) {
-    StageSettings withoutKey = cleanWithoutKey(s);
+  /** What clean's rows depend on, {@code fxRates} being the FX table's description (FxRates.Contents). */
+  public static StageSettings clean(Settings s, String fxRates) {
+    StageSettings withoutKey = cleanWithoutKey(s, fxRates);
     Map<String, String> v = new TreeMap<>(withoutKey.values);
     v.put("privacy.key-check", keyCheck(s.pseudonymKey()));
     return new StageSettings(v);
   }
 
-  /** {@link #clean} but the key's check value: for a command that reads (status), which needs no key. */
-  public static StageSettings cleanWithoutKey(Settings s) {
+  /**
+   * {@link #clean} but the key's check value: for a command that reads (status), which needs no key. A null
+   * {@code fxRates} (a table status could not read) leaves the FX table out, so it is not compared.
+   */
+  public static StageSettings cleanWithoutKey(Settings s, String fxRates) {
     Map<String, String> v = new TreeMap<>();
     v.put("reporting-currency", s.reportingCurrency());
     v.put("reporting-country", s.reportingCountry());
     v.put("reporting-time-zone", s.reportingTimeZone());
-    v.put("fx.rates-file", s.fxRatesFile());
+    if (fxRates != null) {
+      // The table's content, not its name: a corrected file under the same name is a change, a copy elsewhere is not.
+      v.put("fx.rates", fxRates);
+    }
     v.put("fx.max-rate-age-days", Integer.toString(s.fxMaxRateAgeDays()));
     v.put("rules", s.rules().toString());
     v.put("cohorts", s.cohorts().toString());
@@ -110,7 +116,7 @@ public record StageSettings(Map<String, String> values) {
   public String describeChange(StageSettings earlier, String key) {
     String before = earlier.values.get(key);
     String now = values.get(key);
-    return before.length() + now.length() <= 80 && !key.equals("privacy.key-check")
+    return before.length() + now.length() <= 170 && !key.equals("privacy.key-check")
         ? key + " (was " + before + ", now " + now + ")"
         : key + (key.equals("privacy.key-check") ? " (another HMAC key)" : "");
   }

@@ -105,6 +105,28 @@ class CleanTransformsTest {
   }
 
   @Test
+  void anFxTableIsDescribedByItsRatesNotByTheirOrderOrSpelling(SparkSession spark) {
+    FxRates.Contents fx = contents(spark, "2019-01-01,USD,7.0", "2019-01-05,USD,7.1", "2019-01-01,JPY,0.06");
+    assertThat(fx.currencies()).containsExactly("JPY", "USD");
+    assertThat(fx.description()).startsWith("3 rates of 2 currencies, 2019-01-01 to 2019-01-05, checksum ");
+    // The same rates in another order, one written with more decimals: the same table.
+    assertThat(contents(spark, "2019-01-01,JPY,0.060", "2019-01-05,USD,7.1", "2019-01-01,USD,7.0").description())
+        .isEqualTo(fx.description());
+    // One rate corrected, or one moved to another day: another table, though as many rates over the same days.
+    assertThat(contents(spark, "2019-01-01,USD,7.0", "2019-01-05,USD,7.2", "2019-01-01,JPY,0.06").description())
+        .startsWith("3 rates of 2 currencies, 2019-01-01 to 2019-01-05").isNotEqualTo(fx.description());
+    assertThat(contents(spark, "2019-01-01,USD,7.0", "2019-01-05,USD,7.1", "2019-01-05,JPY,0.06").description())
+        .isNotEqualTo(fx.description());
+    assertThat(contents(spark).description()).isEqualTo("no rates");
+  }
+
+  static FxRates.Contents contents(SparkSession spark, String... lines) {
+    List<String> all = new java.util.ArrayList<>(List.of("date,currency,rate"));
+    all.addAll(List.of(lines));
+    return FxRates.contents(spark.createDataFrame(FxRates.parse(all, "test"), FxRates.SCHEMA));
+  }
+
+  @Test
   void directionMarketAgeBandAndCohort(SparkSession spark) {
     Dataset<Row> in = Rows.strings(spark, "seller_country_iso,buyer_country_iso,event_time_t,birth_year_t",
             row("CN", "US", "2019-12-31 16:30:00", "1995"), row("JP", "CN", "2019-06-01 00:00:00", "1990"),

@@ -11,6 +11,7 @@ import io.tradelake.config.SourceLayout;
 import io.tradelake.table.StageSettings;
 import io.tradelake.table.Tables;
 import io.tradelake.testing.SparkTest;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,11 @@ class ChangedSettingsTest {
     for (String day : days.subList(0, 2)) {
       IncrementalEqualsFullRebuildTest.land(input, day, null);
     }
-    assertThat(run(spark, input, warehouse).exit()).isZero();
+    // The first run's FX table is a copy of the one later runs name: the same rates, so no change.
+    Path rates = dir.resolve("rates").resolve("fx.csv");
+    Files.createDirectories(rates.getParent());
+    Files.copy(IncrementalEqualsFullRebuildTest.FIXTURE.resolve("fx.csv"), rates);
+    assertThat(run(spark, input, warehouse, "fx.rates-file=" + rates).exit()).isZero();
     Tables tables = Tables.at(warehouse.toString(), spark);
     long silverRows = tables.read(Tables.SILVER).count();
     IncrementalEqualsFullRebuildTest.land(input, days.get(2), null);
@@ -74,6 +79,14 @@ class ChangedSettingsTest {
     assertThat(usdStatus).contains("with these settings clean stops at its next batch: reporting-currency (was "
         + "CNY, now USD) changed since its last run")
         .contains("with these settings aggregate builds its cells again: aggregate.youth");
+
+    // A rate corrected in the copy, under the same name: a change of the FX table, which applies to new rows.
+    List<String> lines = new ArrayList<>(Files.readAllLines(rates));
+    lines.set(1, "2018-01-01,USD,7.05");
+    Files.write(rates, lines);
+    assertThat(CommandLineTest.execute(spark, concat(status, "--conf", "fx.rates-file=" + rates)).out())
+        .containsPattern("with these settings they apply to new rows only: fx\\.rates \\(was \\d+ rates of "
+            + "\\d+ currencies, .*, checksum \\w+, now \\d+ rates .*\\) changed since its last run");
 
     // Young buyers up to 25 instead of 35: the stored cells are rebuilt, as a fresh warehouse would build them.
     assertThat(run(spark, input, warehouse, "aggregate.youth.max-age=25").exit()).isZero();
