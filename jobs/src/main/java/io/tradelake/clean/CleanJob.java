@@ -52,6 +52,21 @@ public final class CleanJob implements Job {
    */
   public static final StorageLevel LABELLED_ROWS_STORAGE = StorageLevel.DISK_ONLY();
 
+  private final boolean rebuild;
+
+  public CleanJob() {
+    this(false);
+  }
+
+  /**
+   * With {@code rebuild}, every bronze batch is cleaned again under this run's settings, and silver and
+   * quarantine are replaced by the result (each in one Delta commit): the way to apply a changed setting to
+   * all rows, which a run otherwise applies to new rows only, or refuses ({@link #checkSettings}).
+   */
+  public CleanJob(boolean rebuild) {
+    this.rebuild = rebuild;
+  }
+
   @Override
   public String name() {
     return NAME;
@@ -74,12 +89,12 @@ public final class CleanJob implements Job {
     if (!fixed.isEmpty()) {
       throw new SettingsException("silver_events was cleaned with other settings: "
           + now.describeChanges(earlier, fixed) + "; its rows and new ones "
-          + "would not add up. Run with the warehouse's settings, or build a new warehouse from the landing area "
-          + "(--warehouse <new folder>)");
+          + "would not add up. Run with the warehouse's settings, or clean all of bronze again with these "
+          + "(clean --rebuild)");
     }
     if (!changed.isEmpty()) {
       LOG.warn("clean: {} changed since silver's earlier batches were cleaned: they apply to the new rows only "
-          + "(build a new warehouse from the landing area to apply them to all)", now.describeChanges(earlier, changed));
+          + "(clean --rebuild applies them to all)", now.describeChanges(earlier, changed));
     }
   }
 
@@ -100,11 +115,16 @@ public final class CleanJob implements Job {
       LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
           held, last.get().to());
     }
-    BatchProgress.Range range = BatchProgress.next(last, available);
+    BatchProgress.Range range = rebuild ? new BatchProgress.Range(0, available, false)
+        : BatchProgress.next(last, available);
     // Silver and quarantine hold the rows of the batches up to these already; only later batches' are written.
     long silverHeld = 0;
     long quarantineHeld = 0;
-    if (range.from() > 0 && (silverLost || quarantineLost)) {
+    // Both tables replaced by every batch's rows: asked for, or a rebuild (or a first clean) an interrupted run
+    // left unfinished. Writing the same replacement again is exact, where appends under a used transaction
+    // version would be skipped.
+    boolean replace = rebuild || range.from() == 0 && last.isPresent() && !silverLost && !quarantineLost;
+    if (!replace && range.from() > 0 && (silverLost || quarantineLost)) {
       // A table lost (deleted, or a restore that left it out) while clean_log says its batches were cleaned:
       // without this, every run would find nothing new, and the lost rows would stay lost.
       silverHeld = silverLost ? 0 : range.from();
@@ -123,10 +143,12 @@ public final class CleanJob implements Job {
     FxRates.Contents fx = FxRates.contents(rates);
     List<String> currencies = fx.currencies();
     StageSettings settings = StageSettings.clean(s, fx.description());
-    if (range.from() > 0) {
+    // Compared when silver keeps rows of earlier batches, which this run's would join.
+    if (!replace && (range.from() > 0 || silverHeld > 0)) {
       last.ifPresent(l -> checkSettings(settings, StageSettings.parse(l.settings())));
     }
-    LOG.info("clean: bronze batches {} to {}", range.from() + 1, range.to());
+    LOG.info("clean: bronze batches {} to {}{}", range.from() + 1, range.to(),
+        replace ? ", replacing silver and quarantine" : "");
     BatchProgress progress = new BatchProgress(ctx, Tables.CLEAN_LOG, settings);
     progress.started(range);
 
@@ -138,7 +160,7 @@ public final class CleanJob implements Job {
         .and(col("ingest_batch").gt(range.from())).and(col("ingest_batch").leq(range.to())));
     long rowsIn = fresh.count();
     // Event ids silver already holds from earlier batches: a repeat is a duplicate or a conflict.
-    Dataset<Row> known = !silverLost
+    Dataset<Row> known = !silverLost && !replace
         ? ctx.tables().read(Tables.SILVER).where(col("ingest_batch").leq(range.from()))
             .select(col("event_id").as("known_event_id"), col("content_hash").as("known_content_hash"))
         : null;
@@ -190,15 +212,25 @@ public final class CleanJob implements Job {
         Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled
             .where(col("outcome").equalTo(QUARANTINED).and(notInQuarantine)).select("q.*"), "rule", toQuarantine,
             FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "source_file", "line_number");
-        expectWritten(ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, QUARANTINE_APP_ID,
-            range.to(), "rule"), toQuarantine.values().stream().mapToLong(Long::longValue).sum(), Tables.QUARANTINE);
+        expectWritten(replace
+            ? ctx.tables().overwriteRecording(quarantineRows, Tables.QUARANTINE, QUARANTINE_APP_ID, range.to(), "rule")
+            : ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, QUARANTINE_APP_ID, range.to(), "rule"),
+            toQuarantine.values().stream().mapToLong(Long::longValue).sum(), Tables.QUARANTINE);
         // Each year's (each rule's) rows in files compaction would not rewrite: in place, or in tasks of their own.
         ctx.describe(NAME, "write silver");
         Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled
             .where(col("outcome").equalTo(SILVER).and(notInSilver)).select("s.*"), "event_year", toSilver,
             FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "event_id");
-        expectWritten(ctx.tables().appendOnce(silverRows, Tables.SILVER, SILVER_APP_ID, range.to(),
-            "event_year"), toSilver.values().stream().mapToLong(Long::longValue).sum(), Tables.SILVER);
+        expectWritten(replace
+            ? ctx.tables().overwriteRecording(silverRows, Tables.SILVER, SILVER_APP_ID, range.to(), "event_year")
+            : ctx.tables().appendOnce(silverRows, Tables.SILVER, SILVER_APP_ID, range.to(), "event_year"),
+            toSilver.values().stream().mapToLong(Long::longValue).sum(), Tables.SILVER);
+        if (replace && ctx.tables().exists(Tables.AGGREGATE_LOG)) {
+          // The aggregate's cells were built from the replaced rows: its next run builds them from all of silver.
+          // Before clean's range is marked done, so that a run stopped here replaces silver again and gets here.
+          LOG.info("clean: silver replaced: aggregate builds its cells again from all of silver at its next run");
+          new BatchProgress(ctx, Tables.AGGREGATE_LOG).reset();
+        }
         progress.done(range);
         return List.of(new StageMetrics(NAME, Tables.SILVER, rowsIn, good, quarantined, duplicates, ruleCounts,
             System.currentTimeMillis() - start));

@@ -116,7 +116,8 @@ final class PendingWork {
     long available = BatchProgress.highestBatch(ctx.tables().read(upstream));
     Optional<BatchProgress.Range> last = new BatchProgress(ctx, ledger).last();
     BatchProgress.Range next = BatchProgress.next(last, available);
-    String change = settingsChange(now, last, fixed, stops, goesOn);
+    // From batch 0 (an unfinished rebuild or first run) everything is made again: no earlier rows to mix with.
+    String change = next.from() == 0 ? "" : settingsChange(now, last, fixed, stops, goesOn);
     if (next.isEmpty()) {
       return "nothing new: " + upstream + " batches up to " + available + " are done" + change;
     }

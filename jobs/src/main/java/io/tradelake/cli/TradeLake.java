@@ -142,13 +142,21 @@ public final class TradeLake {
   @Command(name = "clean", mixinStandardHelpOptions = true,
       description = "Bronze → silver (typed, converted, classified, deduplicated) and quarantine (with rule names).")
   static final class Clean extends JobCommand {
+    @Option(names = "--rebuild",
+        description = {"Clean every bronze batch again under this run's settings and replace silver_events and "
+            + "quarantine with the result, each in one commit (readers see the old rows until then). The way to "
+            + "apply a changed setting to all rows: a run applies a changed rule, channel, FX table or layout "
+            + "to new rows only, and stops on another reporting currency, country, time zone or HMAC key. The "
+            + "next aggregate then builds its cells again from all of silver; retrain the models with `model`."})
+    boolean rebuild;
+
     Clean(TradeLake root) {
       super(root);
     }
 
     @Override
     List<Supplier<Job>> jobs() {
-      return List.of(CleanJob::new);
+      return List.of(() -> new CleanJob(rebuild));
     }
   }
 

@@ -63,26 +63,26 @@ public final class BatchProgress {
     this.settings = settings;
   }
 
-  /** The last range any run started, if any (a handful of rows per run: bounded by the number of runs). */
+  /**
+   * The range of the last mark (the highest batch_to, then the latest time), whether that mark is DONE, and
+   * the settings it recorded. A range started again from batch 0 (a rebuild) is then the last range, though an
+   * earlier one ends at the same batch. A handful of rows per run: bounded by the number of runs.
+   */
   public Optional<Range> last() {
     if (!ctx.tables().exists(table)) {
       return Optional.empty();
     }
-    // One pass over the log: the highest range, whether any run marked it DONE, and the latest settings
-    // recorded for it (a log written before settings were recorded has no such column).
+    // A log written before settings were recorded has no such column.
     Dataset<Row> log = ctx.tables().read(table);
     boolean recordsSettings = List.of(log.columns()).contains("settings");
-    Row last = log.agg(max(struct(col("batch_to"), col("batch_from"))).as("range"),
-        max(struct(col("batch_to"), col("phase").equalTo(DONE))).as("done"),
-        max(struct(col("batch_to"), col("at"), recordsSettings ? col("settings") : lit(null).cast("string")))
-            .as("settings")).first();
+    // DONE sorts after STARTED within the same millisecond.
+    Row last = log.agg(max(struct(col("batch_to"), col("at"), col("phase").equalTo(DONE), col("batch_from"),
+        recordsSettings ? col("settings") : lit(null).cast("string")))).first();
     if (last.isNullAt(0)) {
       return Optional.empty();
     }
-    Row range = last.getStruct(0);
-    Row done = last.getStruct(1);
-    return Optional.of(new Range(range.getLong(1), range.getLong(0), done.getBoolean(1),
-        last.getStruct(2).getString(2)));
+    Row mark = last.getStruct(0);
+    return Optional.of(new Range(mark.getLong(3), mark.getLong(0), mark.getBoolean(2), mark.getString(4)));
   }
 
   /** The highest ingest batch among {@code rows} (a stage's input table), 0 when it holds none. */

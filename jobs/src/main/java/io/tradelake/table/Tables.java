@@ -158,6 +158,22 @@ public final class Tables {
         .partitionBy(partitionBy), table, before);
   }
 
+  /**
+   * {@link #overwrite} that also records the Delta application transaction (appId, version), as
+   * {@link #appendOnce} does, when it is newer than the table's: later appends and a lost ledger's recovery
+   * then read the right version. A rerun of the same replacement writes it again, which changes nothing.
+   */
+  public long overwriteRecording(Dataset<Row> rows, String table, String appId, long version,
+      String... partitionBy) {
+    long before = versionOrMinusOne(table);
+    DataFrameWriter<Row> writer = delta(docs.annotate(table, rows), table).mode(SaveMode.Overwrite)
+        .option("overwriteSchema", "true");
+    if (before < 0 || version > transactionVersion(table, appId)) {
+      writer = writer.option("txnAppId", appId).option("txnVersion", version);
+    }
+    return save(writer.partitionBy(partitionBy), table, before);
+  }
+
   /** Appends in one Delta commit; returns the rows written. */
   public long append(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);

@@ -31,7 +31,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ChangedSettingsTest {
 
   static CommandLineTest.Result run(SparkSession spark, Path input, Path warehouse, String... conf) {
-    List<String> args = new ArrayList<>(List.of("run", "--until", "aggregate", "--input", input.toString(),
+    return execute(spark, List.of("run", "--until", "aggregate"), input, warehouse, conf);
+  }
+
+  static CommandLineTest.Result execute(SparkSession spark, List<String> command, Path input, Path warehouse,
+      String... conf) {
+    List<String> args = new ArrayList<>(command);
+    args.addAll(List.of("--input", input.toString(),
         "--warehouse", warehouse.toString(), "--conf",
         "fx.rates-file=" + IncrementalEqualsFullRebuildTest.FIXTURE.resolve("fx.csv").toAbsolutePath(),
         "--conf", "privacy.min-buyers=1"));
@@ -63,7 +69,7 @@ class ChangedSettingsTest {
     CommandLineTest.Result usd = run(spark, input, warehouse, "reporting-currency=USD");
     assertThat(usd.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(usd.err()).contains("silver_events was cleaned with other settings: reporting-currency (was CNY, "
-        + "now USD)");
+        + "now USD)").contains("(clean --rebuild)");
     CommandLineTest.Result otherKey = run(spark, input, warehouse, "privacy.dev-key=another-key");
     assertThat(otherKey.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(otherKey.err()).contains("privacy.key-check (another HMAC key)").doesNotContain("another-key");
@@ -98,6 +104,34 @@ class ChangedSettingsTest {
       assertThat(sorted(tables.read(table))).as(table).isEqualTo(sorted(expected.read(table)));
     }
     assertThat(tables.read(Tables.YOUTH_CHANNEL).where("age_band = '30-35'").count()).isZero();
+
+    // Cleaned again in USD: silver and quarantine replaced from all of bronze, then the aggregate's cells built
+    // again. The warehouse ends as one built in USD from the start, and a second rebuild changes nothing.
+    String[] inUsd = {"reporting-currency=USD", "aggregate.youth.max-age=25"};
+    assertThat(execute(spark, List.of("clean", "--rebuild"), input, warehouse, inUsd).exit()).isZero();
+    assertThat(run(spark, input, warehouse, inUsd).exit()).isZero();
+    Path usdFresh = dir.resolve("usd-wh");
+    assertThat(run(spark, input, usdFresh, inUsd).exit()).isZero();
+    Tables usdExpected = Tables.at(usdFresh.toString(), spark);
+    List<String> rebuiltSilver = withoutRunOrBatch(tables, Tables.SILVER);
+    assertThat(rebuiltSilver).isEqualTo(withoutRunOrBatch(usdExpected, Tables.SILVER))
+        .isNotEqualTo(withoutRunOrBatch(expected, Tables.SILVER));
+    for (String table : List.of(Tables.QUARANTINE, Tables.YOUTH_CHANNEL, Tables.GROWTH_BY_MARKET)) {
+      assertThat(withoutRunOrBatch(tables, table)).as(table).isEqualTo(withoutRunOrBatch(usdExpected, table));
+    }
+    // The rebuild took every bronze row in, and its counts balance.
+    assertThat(sorted(tables.read(Tables.RUN_METRICS).where("stage = 'clean' AND table_name = 'silver_events'")
+        .orderBy(org.apache.spark.sql.functions.desc("run_started_at")).limit(2),
+        "rows_in", "rows_in = rows_out + rows_quarantined + duplicates_removed"))
+        .contains(tables.read(Tables.BRONZE).where("line_kind <> 'HEADER'").count() + "|true");
+    assertThat(execute(spark, List.of("clean", "--rebuild"), input, warehouse, inUsd).exit()).isZero();
+    assertThat(withoutRunOrBatch(tables, Tables.SILVER)).isEqualTo(rebuiltSilver);
+  }
+
+  /** The table's rows without the run ids and batch numbers, which differ between warehouses run differently. */
+  static List<String> withoutRunOrBatch(Tables tables, String table) {
+    return sorted(tables.read(table), java.util.Arrays.stream(tables.read(table).columns())
+        .filter(c -> !c.endsWith("run_id") && !c.equals("ingest_batch")).toArray(String[]::new));
   }
 
   static String[] concat(String[] a, String... b) {
