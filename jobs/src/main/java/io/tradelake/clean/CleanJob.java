@@ -25,7 +25,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -105,35 +104,9 @@ public final class CleanJob implements Job {
     ctx.describe(NAME, "find new bronze batches");
     Dataset<Row> bronze = ctx.tables().readInput(Tables.BRONZE, "ingest");
     long available = BatchProgress.highestBatch(bronze);
-    Optional<BatchProgress.Range> last = new BatchProgress(ctx, Tables.CLEAN_LOG).last();
-    boolean silverLost = !ctx.tables().exists(Tables.SILVER);
-    boolean quarantineLost = !ctx.tables().exists(Tables.QUARANTINE);
-    if (last.isEmpty() && !(silverLost && quarantineLost)) {
-      // clean_log lost: silver's (else quarantine's) own writes say which batches were cleaned.
-      String held = silverLost ? Tables.QUARANTINE : Tables.SILVER;
-      last = Optional.of(new BatchProgress.Range(0, cleanedUpTo(ctx, held), true));
-      LOG.warn("clean: no {} table, but {} holds bronze batches up to {}: going on from there", Tables.CLEAN_LOG,
-          held, last.get().to());
-    }
-    BatchProgress.Range range = rebuild ? new BatchProgress.Range(0, available, false)
-        : BatchProgress.next(last, available);
-    // Silver and quarantine hold the rows of the batches up to these already; only later batches' are written.
-    long silverHeld = 0;
-    long quarantineHeld = 0;
-    // Both tables replaced by every batch's rows: asked for, or a rebuild (or a first clean) an interrupted run
-    // left unfinished. Writing the same replacement again is exact, where appends under a used transaction
-    // version would be skipped.
-    boolean replace = rebuild || range.from() == 0 && last.isPresent() && !silverLost && !quarantineLost;
-    if (!replace && range.from() > 0 && (silverLost || quarantineLost)) {
-      // A table lost (deleted, or a restore that left it out) while clean_log says its batches were cleaned:
-      // without this, every run would find nothing new, and the lost rows would stay lost.
-      silverHeld = silverLost ? 0 : range.from();
-      quarantineHeld = quarantineLost ? 0 : range.from();
-      LOG.warn("clean: {} lost, though bronze batches up to {} were cleaned: cleaning them again from bronze to "
-          + "write it again", silverLost && quarantineLost ? Tables.SILVER + " and " + Tables.QUARANTINE
-          : silverLost ? Tables.SILVER : Tables.QUARANTINE, range.from());
-      range = new BatchProgress.Range(0, range.to(), false);
-    }
+    CleanPlan plan = CleanPlan.of(ctx, available, rebuild);
+    BatchProgress.Range range = plan.range();
+    boolean replace = plan.replace();
     if (range.isEmpty()) {
       LOG.info("clean: no new bronze batches since batch {}", range.from());
       return List.of(new StageMetrics(NAME, Tables.SILVER, 0, 0, 0, 0, Map.of(), System.currentTimeMillis() - start));
@@ -143,9 +116,8 @@ public final class CleanJob implements Job {
     FxRates.Contents fx = FxRates.contents(rates);
     List<String> currencies = fx.currencies();
     StageSettings settings = StageSettings.clean(s, fx.description());
-    // Compared when silver keeps rows of earlier batches, which this run's would join.
-    if (!replace && (range.from() > 0 || silverHeld > 0)) {
-      last.ifPresent(l -> checkSettings(settings, StageSettings.parse(l.settings())));
+    if (plan.joinsEarlierRows()) {
+      plan.last().ifPresent(l -> checkSettings(settings, StageSettings.parse(l.settings())));
     }
     LOG.info("clean: bronze batches {} to {}{}", range.from() + 1, range.to(),
         replace ? ", replacing silver and quarantine" : "");
@@ -160,7 +132,7 @@ public final class CleanJob implements Job {
         .and(col("ingest_batch").gt(range.from())).and(col("ingest_batch").leq(range.to())));
     long rowsIn = fresh.count();
     // Event ids silver already holds from earlier batches: a repeat is a duplicate or a conflict.
-    Dataset<Row> known = !silverLost && !replace
+    Dataset<Row> known = !plan.silverLost() && !replace
         ? ctx.tables().read(Tables.SILVER).where(col("ingest_batch").leq(range.from()))
             .select(col("event_id").as("known_event_id"), col("content_hash").as("known_content_hash"))
         : null;
@@ -186,8 +158,8 @@ public final class CleanJob implements Job {
         Map<Integer, Long> toSilver = new TreeMap<>();
         long good = 0;
         long duplicates = 0;
-        Column notInQuarantine = col("q.ingest_batch").gt(quarantineHeld);
-        Column notInSilver = col("s.ingest_batch").gt(silverHeld);
+        Column notInQuarantine = col("q.ingest_batch").gt(plan.quarantineHeld());
+        Column notInSilver = col("s.ingest_batch").gt(plan.silverHeld());
         for (Row r : labeled.groupBy(col("outcome"), col("quarantine_rule"), col("s.event_year"), notInQuarantine,
             notInSilver).count().collectAsList()) {
           long n = r.getLong(5);
@@ -252,19 +224,6 @@ public final class CleanJob implements Job {
     return labeled.select(col("outcome"), col("quarantine_rule"),
         when(col("outcome").equalTo(SILVER), struct(silverColumns(runId, ids))).as("s"),
         when(col("outcome").equalTo(QUARANTINED), struct(quarantineColumns(runId, ids))).as("q"));
-  }
-
-  /**
-   * The last bronze batch {@code table} (silver or quarantine) was written for: the Delta transaction of its last
-   * append (no Spark job), else (the transaction expired) the highest batch among its rows.
-   */
-  private static long cleanedUpTo(JobContext ctx, String table) {
-    long version = ctx.tables().transactionVersion(table, table.equals(Tables.SILVER) ? SILVER_APP_ID
-        : QUARANTINE_APP_ID);
-    if (version >= 0) {
-      return version;
-    }
-    return BatchProgress.highestBatch(ctx.tables().read(table));
   }
 
   /** A write either landed the rows counted, or was skipped because an interrupted run had landed them. */

@@ -10,6 +10,7 @@ import io.tradelake.config.SettingsException;
 import io.tradelake.config.SourceLayout;
 import io.tradelake.table.StageSettings;
 import io.tradelake.table.Tables;
+import io.tradelake.testing.Dirs;
 import io.tradelake.testing.SparkTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -73,7 +74,10 @@ class ChangedSettingsTest {
     CommandLineTest.Result otherKey = run(spark, input, warehouse, "privacy.dev-key=another-key");
     assertThat(otherKey.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(otherKey.err()).contains("privacy.key-check (another HMAC key)").doesNotContain("another-key");
-    // Neither wrote a row; the day is cleaned by the next run with the warehouse's settings.
+    // Quarantine lost: clean takes every batch again to write it, but silver keeps its rows, so it still stops.
+    Dirs.deleteRecursively(warehouse.resolve(Tables.QUARANTINE));
+    assertThat(run(spark, input, warehouse, "reporting-currency=USD").exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    // None wrote a row; the day is cleaned by the next run with the warehouse's settings.
     assertThat(tables.read(Tables.SILVER).count()).isEqualTo(silverRows);
     // status says so beforehand, without the key.
     String[] status = {"status", "--input", input.toString(), "--warehouse", warehouse.toString(), "--conf",
