@@ -184,18 +184,14 @@ public final class CleanJob implements Job {
         Dataset<Row> quarantineRows = FileLayout.forPartitionedWrite(labeled
             .where(col("outcome").equalTo(QUARANTINED).and(notInQuarantine)).select("q.*"), "rule", toQuarantine,
             FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "source_file", "line_number");
-        expectWritten(replace
-            ? ctx.tables().overwriteRecording(quarantineRows, Tables.QUARANTINE, QUARANTINE_APP_ID, range.to(), "rule")
-            : ctx.tables().appendOnce(quarantineRows, Tables.QUARANTINE, QUARANTINE_APP_ID, range.to(), "rule"),
+        expectWritten(write(ctx, quarantineRows, Tables.QUARANTINE, QUARANTINE_APP_ID, range, replace, "rule"),
             toQuarantine.values().stream().mapToLong(Long::longValue).sum(), Tables.QUARANTINE);
         // Each year's (each rule's) rows in files compaction would not rewrite: in place, or in tasks of their own.
         ctx.describe(NAME, "write silver");
         Dataset<Row> silverRows = FileLayout.forPartitionedWrite(labeled
             .where(col("outcome").equalTo(SILVER).and(notInSilver)).select("s.*"), "event_year", toSilver,
             FileLayout.ROWS_PER_FILE, FileLayout.ROWS_IN_PLACE, "event_id");
-        expectWritten(replace
-            ? ctx.tables().overwriteRecording(silverRows, Tables.SILVER, SILVER_APP_ID, range.to(), "event_year")
-            : ctx.tables().appendOnce(silverRows, Tables.SILVER, SILVER_APP_ID, range.to(), "event_year"),
+        expectWritten(write(ctx, silverRows, Tables.SILVER, SILVER_APP_ID, range, replace, "event_year"),
             toSilver.values().stream().mapToLong(Long::longValue).sum(), Tables.SILVER);
         if (replace && ctx.tables().exists(Tables.AGGREGATE_LOG)) {
           // The aggregate's cells were built from the replaced rows: its next run builds them from all of silver.
@@ -224,6 +220,16 @@ public final class CleanJob implements Job {
     return labeled.select(col("outcome"), col("quarantine_rule"),
         when(col("outcome").equalTo(SILVER), struct(silverColumns(runId, ids))).as("s"),
         when(col("outcome").equalTo(QUARANTINED), struct(quarantineColumns(runId, ids))).as("q"));
+  }
+
+  /**
+   * Appends the range's rows under the table's Delta transaction, versioned by the range's last batch, or
+   * replaces the table with them; returns the rows written (0 for an append an interrupted run had landed).
+   */
+  private static long write(JobContext ctx, Dataset<Row> rows, String table, String appId, BatchProgress.Range range,
+      boolean replace, String partitionBy) {
+    return replace ? ctx.tables().overwriteRecording(rows, table, appId, range.to(), partitionBy)
+        : ctx.tables().appendOnce(rows, table, appId, range.to(), partitionBy);
   }
 
   /** A write either landed the rows counted, or was skipped because an interrupted run had landed them. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * What the next run would find to do, stage by stage, read from the landing area and the ledgers the stages
@@ -34,21 +35,24 @@ final class PendingWork {
     out.printf("%nwaiting for the next run%s:%n", running ? " (or taken by the one running now)" : "");
     out.printf("  %-10s %s%n", "ingest", ingest(ctx));
     out.printf("  %-10s %s%n", "clean", batches(ctx, Tables.BRONZE, Tables.CLEAN_LOG, "ingest",
-        StageSettings.cleanWithoutKey(ctx.settings(), fxRates(ctx)), StageSettings.CLEAN_FIXED,
+        () -> StageSettings.cleanWithoutKey(ctx.settings(), fxRates(ctx)), StageSettings.CLEAN_FIXED,
         "clean stops at its next batch", "they apply to new rows only"));
     out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean",
-        StageSettings.aggregate(ctx.settings()), List.of(), "", "aggregate builds its cells again"));
+        () -> StageSettings.aggregate(ctx.settings()), List.of(), "", "aggregate builds its cells again"));
   }
 
   /**
    * What the stage would say of this command's settings against those it last recorded: nothing when they are
    * the same; else the changed ones, and whether the stage would stop ({@code fixed} among them) or go on.
+   * {@code settings} are made only when the last range recorded some.
    */
-  static String settingsChange(StageSettings now, Optional<BatchProgress.Range> last, List<String> fixed,
-      String stops, String goesOn) {
-    if (last.isEmpty()) {
+  static String settingsChange(Supplier<StageSettings> settings, Optional<BatchProgress.Range> last,
+      List<String> fixed, String stops, String goesOn) {
+    if (last.isEmpty() || last.get().settings() == null) {
       return "";
     }
+    // Made only when there is something to compare them with: the FX table is read for it.
+    StageSettings now = settings.get();
     StageSettings earlier = StageSettings.parse(last.get().settings());
     List<String> changed = now.changedFrom(earlier);
     if (changed.isEmpty()) {
@@ -108,8 +112,8 @@ final class PendingWork {
   }
 
   /** The upstream table's batches its stage has not finished, by the same reckoning the stage makes. */
-  static String batches(JobContext ctx, String upstream, String ledger, String upstreamStage, StageSettings now,
-      List<String> fixed, String stops, String goesOn) {
+  static String batches(JobContext ctx, String upstream, String ledger, String upstreamStage,
+      Supplier<StageSettings> now, List<String> fixed, String stops, String goesOn) {
     if (!ctx.tables().exists(upstream)) {
       return "nothing yet: no " + upstream + " (" + upstreamStage + " writes it)";
     }

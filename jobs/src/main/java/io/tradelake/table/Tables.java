@@ -154,8 +154,12 @@ public final class Tables {
   /** Replaces the table's content (and schema) in one Delta commit; returns the rows written. */
   public long overwrite(Dataset<Row> rows, String table, String... partitionBy) {
     long before = versionOrMinusOne(table);
-    return save(delta(docs.annotate(table, rows), table).mode(SaveMode.Overwrite).option("overwriteSchema", "true")
-        .partitionBy(partitionBy), table, before);
+    return save(overwriter(rows, table).partitionBy(partitionBy), table, before);
+  }
+
+  /** A writer replacing the table's content and schema, the columns' comments included. */
+  private DataFrameWriter<Row> overwriter(Dataset<Row> rows, String table) {
+    return delta(docs.annotate(table, rows), table).mode(SaveMode.Overwrite).option("overwriteSchema", "true");
   }
 
   /**
@@ -166,8 +170,7 @@ public final class Tables {
   public long overwriteRecording(Dataset<Row> rows, String table, String appId, long version,
       String... partitionBy) {
     long before = versionOrMinusOne(table);
-    DataFrameWriter<Row> writer = delta(docs.annotate(table, rows), table).mode(SaveMode.Overwrite)
-        .option("overwriteSchema", "true");
+    DataFrameWriter<Row> writer = overwriter(rows, table);
     if (before < 0 || version > transactionVersion(table, appId)) {
       writer = writer.option("txnAppId", appId).option("txnVersion", version);
     }
