@@ -182,7 +182,8 @@ public final class TradeLake {
               + "under <warehouse>/models/<name>/<run id> and described in model_runs.",
           "With --score: no training. The latest saved buyer model (from model_runs) assigns the buyers of "
               + "current silver: buyer_features is recomputed and buyer_segments replaced by every buyer of the "
-              + "population, new ones included, with model_run_id naming the model and run_id this run."})
+              + "population, new ones included, with model_run_id naming the model and run_id this run. It stops "
+              + "when silver was cleaned again in another currency, country, time zone or key since the training."})
   static final class Model extends JobCommand {
     @Option(names = "--score",
         description = "Assign buyers with the latest saved buyer model instead of training (see above).")

@@ -30,6 +30,7 @@ public final class BuyerScoringJob implements Job {
     long start = System.currentTimeMillis();
     ModelRuns.SavedModel saved = ModelRuns.latest(ctx.tables(), BuyerSegmentationJob.MODEL_NAME)
         .orElseThrow(() -> new IllegalStateException("no saved buyer model in model_runs: run model first"));
+    ModelRuns.checkTrainedOnSilverLike(saved, "buyer model", ModelRuns.silverSettings(ctx));
     PipelineModel model = PipelineModel.load(saved.modelPath());
     Settings.BuyerModel cfg = ctx.settings().buyerModel();
     long featureRows = BuyerSegmentationJob.writeFeatures(ctx);

@@ -3,7 +3,10 @@ package io.tradelake.model;
 import static org.apache.spark.sql.functions.col;
 
 import io.tradelake.config.Settings;
+import io.tradelake.config.SettingsException;
 import io.tradelake.runtime.JobContext;
+import io.tradelake.table.BatchProgress;
+import io.tradelake.table.StageSettings;
 import io.tradelake.table.Tables;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,8 +57,15 @@ public final class ModelRuns {
     return path;
   }
 
-  /** A saved model as model_runs records it. */
-  public record SavedModel(String runId, String algorithm, int k, List<String> features, String modelPath) {}
+  /**
+   * A saved model as model_runs records it; {@code params} include the fixed settings of the silver it was
+   * trained on ({@link #SILVER}), when clean_log recorded them.
+   */
+  public record SavedModel(String runId, String algorithm, int k, List<String> features, String modelPath,
+      Map<String, String> params) {}
+
+  /** Prefix of the params that record silver's fixed settings ({@link StageSettings#CLEAN_FIXED}) at training. */
+  static final String SILVER = "silver.";
 
   private ModelRuns() {}
 
@@ -67,6 +77,7 @@ public final class ModelRuns {
     params.put("k_max", Integer.toString(cfg.kMax()));
     params.put("max_iter", Integer.toString(cfg.maxIter()));
     params.put("k_chosen_by", "silhouette");
+    params.putAll(silverSettings(ctx));
     Row row = RowFactory.create(model, ctx.runId(), cfg.algorithm(), choice.best().k(), cfg.seed(),
         cfg.features().toArray(String[]::new),
         c.stream().map(KChoice.Candidate::k).toArray(Integer[]::new),
@@ -84,8 +95,48 @@ public final class ModelRuns {
     }
     List<Row> rows = tables.read(Tables.MODEL_RUNS).where(col("model").equalTo(model))
         .orderBy(col("trained_at").desc(), col("run_id").desc()).limit(1)
-        .select("run_id", "algorithm", "k", "features", "model_path").collectAsList();
+        .select("run_id", "algorithm", "k", "features", "model_path", "params").collectAsList();
     return rows.stream().findFirst().map(r -> new SavedModel(r.getString(0), r.getString(1), r.getInt(2),
-        r.getList(3), r.getString(4)));
+        r.getList(3), r.getString(4), r.isNullAt(5) ? Map.of() : r.getJavaMap(5)));
+  }
+
+  /**
+   * The settings silver's rows are in (currency, reporting country, time zone, pseudonym key's check value), as
+   * clean_log last recorded them, under {@link #SILVER}: empty when it recorded none. A model's features are
+   * sums of money and counts of days in those settings.
+   */
+  static Map<String, String> silverSettings(JobContext ctx) {
+    Map<String, String> fixed = new TreeMap<>();
+    new BatchProgress(ctx, Tables.CLEAN_LOG).last().map(r -> StageSettings.parse(r.settings()).values())
+        .ifPresent(v -> StageSettings.CLEAN_FIXED.stream().filter(v::containsKey)
+            .forEach(k -> fixed.put(SILVER + k, v.get(k))));
+    return fixed;
+  }
+
+  /**
+   * Stops when silver has been cleaned again under other fixed settings since {@code saved} was trained (clean
+   * --rebuild in another currency, say): its features would be on another scale than the model's, and every
+   * buyer would be assigned wrongly, without an error. Settings only one side records are not compared.
+   */
+  static void checkTrainedOnSilverLike(SavedModel saved, String label, Map<String, String> silverNow) {
+    StageSettings trained = settings(saved.params());
+    StageSettings now = settings(silverNow);
+    List<String> changed = now.changedFrom(trained);
+    if (!changed.isEmpty()) {
+      throw new SettingsException("the saved " + label + " (run " + saved.runId() + ") was trained on silver_events "
+          + "cleaned with other settings: " + now.describeChanges(trained, changed) + "; with it, buyers would be "
+          + "assigned on features measured otherwise than the model's. Run model to train one on silver as it is now");
+    }
+  }
+
+  /** The {@link #SILVER} entries of {@code params}, without the prefix. */
+  private static StageSettings settings(Map<String, String> params) {
+    Map<String, String> v = new TreeMap<>();
+    params.forEach((k, value) -> {
+      if (k.startsWith(SILVER)) {
+        v.put(k.substring(SILVER.length()), value);
+      }
+    });
+    return new StageSettings(v);
   }
 }

@@ -111,8 +111,23 @@ class ChangedSettingsTest {
 
     // Cleaned again in USD: silver and quarantine replaced from all of bronze, then the aggregate's cells built
     // again. The warehouse ends as one built in USD from the start, and a second rebuild changes nothing.
+    // The buyer model is trained on silver in CNY, and records so (buyers of one order count: the days are few).
+    String oneOrder = "model.buyers.population.min-orders=1";
+    assertThat(execute(spark, List.of("model"), input, warehouse, "aggregate.youth.max-age=25", oneOrder).exit())
+        .isZero();
+    assertThat(tables.read(Tables.MODEL_RUNS).selectExpr("params['silver.reporting-currency']").distinct()
+        .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("CNY");
     String[] inUsd = {"reporting-currency=USD", "aggregate.youth.max-age=25"};
     assertThat(execute(spark, List.of("clean", "--rebuild"), input, warehouse, inUsd).exit()).isZero();
+    // Silver is now in USD: scoring buyers with the CNY model stops, and leaves buyer_segments as it was.
+    List<String> segments = sorted(tables.read(Tables.BUYER_SEGMENTS));
+    CommandLineTest.Result score = execute(spark, List.of("model", "--score"), input, warehouse,
+        concat(inUsd, oneOrder));
+    assertThat(score.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(score.err()).contains("the saved buyer model (run ")
+        .contains("was trained on silver_events cleaned with other settings: reporting-currency (was CNY, now USD)")
+        .contains("Run model to train one");
+    assertThat(sorted(tables.read(Tables.BUYER_SEGMENTS))).isEqualTo(segments);
     assertThat(run(spark, input, warehouse, inUsd).exit()).isZero();
     Path usdFresh = dir.resolve("usd-wh");
     assertThat(run(spark, input, usdFresh, inUsd).exit()).isZero();
