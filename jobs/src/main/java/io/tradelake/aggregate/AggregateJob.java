@@ -39,6 +39,11 @@ public final class AggregateJob implements Job {
     return NAME;
   }
 
+  @Override
+  public boolean readsSilver() {
+    return true;
+  }
+
   /**
    * Whether the stored cells were built under other settings than this run's (who counts as a young buyer):
    * updated, they would mix two definitions across years, so they are built again from all of silver.

@@ -97,6 +97,26 @@ public final class CleanJob implements Job {
     }
   }
 
+  /**
+   * For a run that reads silver without cleaning (aggregate or model on their own): stops when this run's
+   * currency, reporting country or time zone differ from those silver was cleaned with (clean_log's last range),
+   * as clean itself would. Those stages take silver's values as they are, but the column comments of the
+   * tables they write name this run's currency.
+   */
+  public static void checkSilverCleanedLike(JobContext ctx) {
+    StageSettings now = StageSettings.cleanWithoutKey(ctx.settings(), null);
+    new BatchProgress(ctx, Tables.CLEAN_LOG).last().ifPresent(last -> {
+      StageSettings earlier = StageSettings.parse(last.settings());
+      List<String> fixed = now.changedFrom(earlier).stream().filter(StageSettings.CLEAN_FIXED::contains).toList();
+      if (!fixed.isEmpty()) {
+        throw new SettingsException("silver_events was cleaned with other settings: "
+            + now.describeChanges(earlier, fixed) + "; its rows would be summed and described as if they were "
+            + "in these. Run with the warehouse's settings, or clean all of bronze again with these "
+            + "(clean --rebuild)");
+      }
+    });
+  }
+
   @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();

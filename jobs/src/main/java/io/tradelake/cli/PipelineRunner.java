@@ -2,6 +2,7 @@ package io.tradelake.cli;
 
 import com.sun.management.GcInfo;
 import com.typesafe.config.Config;
+import io.tradelake.clean.CleanJob;
 import io.tradelake.config.ConfigLoader;
 import io.tradelake.config.ConfigPrinter;
 import io.tradelake.config.Settings;
@@ -163,6 +164,10 @@ final class PipelineRunner {
     long start = System.currentTimeMillis();
     JobContext ctx = JobContext.create(spark, settings, runId, clock);
     jobs.forEach(job -> job.validate(ctx));
+    // With clean in the run, clean compares the settings (and stops before writing) for the stages after it.
+    if (jobs.stream().anyMatch(Job::readsSilver) && jobs.stream().noneMatch(j -> j.name().equals(CleanJob.NAME))) {
+      CleanJob.checkSilverCleanedLike(ctx);
+    }
     try (WarehouseLock lock = WarehouseLock.acquire(ctx.tables().root(), runId,
         spark.sparkContext().hadoopConfiguration())) {
       int exit = runLocked(ctx, jobs, out, start);

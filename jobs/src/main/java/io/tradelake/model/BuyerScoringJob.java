@@ -26,6 +26,11 @@ public final class BuyerScoringJob implements Job {
   }
 
   @Override
+  public boolean readsSilver() {
+    return true;
+  }
+
+  @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     ModelRuns.SavedModel saved = ModelRuns.latest(ctx.tables(), BuyerSegmentationJob.MODEL_NAME)

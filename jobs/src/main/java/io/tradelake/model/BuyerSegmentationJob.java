@@ -41,6 +41,11 @@ public final class BuyerSegmentationJob implements Job {
   }
 
   @Override
+  public boolean readsSilver() {
+    return true;
+  }
+
+  @Override
   public void validate(JobContext ctx) {
     validateFeatures(ctx.settings());
   }

@@ -39,6 +39,11 @@ public final class MarketClusteringJob implements Job {
   }
 
   @Override
+  public boolean readsSilver() {
+    return true;
+  }
+
+  @Override
   public List<StageMetrics> run(JobContext ctx) {
     long start = System.currentTimeMillis();
     Dataset<Row> gold = ctx.tables().readInput(Tables.GROWTH_BY_MARKET, "aggregate");

@@ -15,5 +15,13 @@ public interface Job {
     return false;
   }
 
+  /**
+   * Whether the job reads silver_events as clean wrote it (its values in the warehouse's currency and time
+   * zone): run without clean, it is held to the settings silver was cleaned with.
+   */
+  default boolean readsSilver() {
+    return false;
+  }
+
   List<StageMetrics> run(JobContext ctx);
 }

@@ -74,6 +74,17 @@ class ChangedSettingsTest {
     CommandLineTest.Result otherKey = run(spark, input, warehouse, "privacy.dev-key=another-key");
     assertThat(otherKey.exit()).isEqualTo(TradeLake.BAD_CONFIG);
     assertThat(otherKey.err()).contains("privacy.key-check (another HMAC key)").doesNotContain("another-key");
+    // Without clean in the run, a stage reading silver is held to silver's settings too: its tables' column
+    // comments would call CNY values USD.
+    List<String> gold = sorted(tables.read(Tables.GROWTH_BY_MARKET));
+    for (List<String> alone : List.of(List.of("aggregate"), List.of("model"))) {
+      CommandLineTest.Result stage = execute(spark, alone, input, warehouse, "reporting-currency=USD");
+      assertThat(stage.exit()).as(alone.toString()).isEqualTo(TradeLake.BAD_CONFIG);
+      assertThat(stage.err()).contains("silver_events was cleaned with other settings: reporting-currency (was "
+          + "CNY, now USD)");
+    }
+    assertThat(sorted(tables.read(Tables.GROWTH_BY_MARKET))).isEqualTo(gold);
+    assertThat(warehouse.resolve(Tables.MODEL_RUNS)).doesNotExist();
     // Quarantine lost: clean takes every batch again to write it, but silver keeps its rows, so it still stops.
     Dirs.deleteRecursively(warehouse.resolve(Tables.QUARANTINE));
     assertThat(run(spark, input, warehouse, "reporting-currency=USD").exit()).isEqualTo(TradeLake.BAD_CONFIG);
