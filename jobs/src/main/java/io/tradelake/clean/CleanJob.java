@@ -83,14 +83,8 @@ public final class CleanJob implements Job {
    * new rows only, which is said once, when they are first used.
    */
   public static void checkSettings(StageSettings now, StageSettings earlier) {
+    checkFixedSettings(now, earlier, "its rows and new ones would not add up");
     List<String> changed = now.changedFrom(earlier);
-    List<String> fixed = changed.stream().filter(StageSettings.CLEAN_FIXED::contains).toList();
-    if (!fixed.isEmpty()) {
-      throw new SettingsException("silver_events was cleaned with other settings: "
-          + now.describeChanges(earlier, fixed) + "; its rows and new ones "
-          + "would not add up. Run with the warehouse's settings, or clean all of bronze again with these "
-          + "(clean --rebuild)");
-    }
     if (!changed.isEmpty()) {
       LOG.warn("clean: {} changed since silver's earlier batches were cleaned: they apply to the new rows only "
           + "(clean --rebuild applies them to all)", now.describeChanges(earlier, changed));
@@ -104,17 +98,19 @@ public final class CleanJob implements Job {
    * tables they write name this run's currency.
    */
   public static void checkSilverCleanedLike(JobContext ctx) {
-    StageSettings now = StageSettings.cleanWithoutKey(ctx.settings(), null);
-    new BatchProgress(ctx, Tables.CLEAN_LOG).last().ifPresent(last -> {
-      StageSettings earlier = StageSettings.parse(last.settings());
-      List<String> fixed = now.changedFrom(earlier).stream().filter(StageSettings.CLEAN_FIXED::contains).toList();
-      if (!fixed.isEmpty()) {
-        throw new SettingsException("silver_events was cleaned with other settings: "
-            + now.describeChanges(earlier, fixed) + "; its rows would be summed and described as if they were "
-            + "in these. Run with the warehouse's settings, or clean all of bronze again with these "
-            + "(clean --rebuild)");
-      }
-    });
+    StageSettings.ofSilver(ctx.tables()).ifPresent(earlier -> checkFixedSettings(
+        StageSettings.cleanWithoutKey(ctx.settings(), null), earlier, "its rows would be read as if they were in "
+        + "these"));
+  }
+
+  /** Stops when a setting silver's rows cannot be mixed or read under ({@link StageSettings#CLEAN_FIXED}) differs. */
+  private static void checkFixedSettings(StageSettings now, StageSettings earlier, String why) {
+    List<String> fixed = now.changedFrom(earlier).stream().filter(StageSettings.CLEAN_FIXED::contains).toList();
+    if (!fixed.isEmpty()) {
+      throw new SettingsException("silver_events was cleaned with other settings: "
+          + now.describeChanges(earlier, fixed) + "; " + why + ". Run with the warehouse's settings, or clean all "
+          + "of bronze again with these (clean --rebuild)");
+    }
   }
 
   @Override
@@ -128,6 +124,9 @@ public final class CleanJob implements Job {
     BatchProgress.Range range = plan.range();
     boolean replace = plan.replace();
     if (range.isEmpty()) {
+      // Nothing to clean, but the stages after it read silver under this run's settings: held to silver's.
+      plan.last().ifPresent(l -> checkFixedSettings(StageSettings.cleanWithoutKey(s, null),
+          StageSettings.parse(l.settings()), "its rows would be read as if they were in these"));
       LOG.info("clean: no new bronze batches since batch {}", range.from());
       return List.of(new StageMetrics(NAME, Tables.SILVER, 0, 0, 0, 0, Map.of(), System.currentTimeMillis() - start));
     }

@@ -5,6 +5,7 @@ import io.tradelake.runtime.SparkSessions;
 import io.tradelake.table.CatalogRegistry;
 import io.tradelake.table.RegistrationRecord;
 import io.tradelake.table.ServeMarker;
+import io.tradelake.table.StageSettings;
 import io.tradelake.table.TableDocs;
 import io.tradelake.table.Tables;
 import java.util.Optional;
@@ -22,8 +23,10 @@ final class Cataloging {
   /**
    * At the end of a run: registers the tables, unless {@code tradelake serve} holds the embedded metastore (it
    * registers them itself on its next refresh). A catalog that cannot be reached never fails a finished run.
+   * {@code settingsAreSilvers}: the run held its settings to silver's (it cleaned or read silver), so the
+   * comments can name its currency without reading clean_log.
    */
-  static void afterRun(SparkSession spark, Settings settings) {
+  static void afterRun(SparkSession spark, Settings settings, boolean settingsAreSilvers) {
     if (settings.catalog().metastore() == Settings.Catalog.Metastore.NONE) {
       return;
     }
@@ -34,8 +37,9 @@ final class Cataloging {
       return;
     }
     try {
-      if (!recorded(spark, settings)) {
-        register(spark, settings, true);
+      TableDocs docs = settingsAreSilvers ? TableDocs.inCurrency(settings.reportingCurrency()) : docs(spark, settings);
+      if (!recorded(spark, settings, docs)) {
+        register(spark, settings, docs, true);
       }
     } catch (RuntimeException e) {
       LOG.warn("catalog: tables not registered by this run ({}); they are readable by path, and the next run, "
@@ -64,7 +68,7 @@ final class Cataloging {
    */
   static CatalogRegistry.Outcome forQueries(SparkSession spark, Settings settings) {
     try {
-      return register(spark, settings, false);
+      return register(spark, settings, docs(spark, settings), false);
     } catch (RuntimeException e) {
       throw new IllegalStateException("catalog: " + explain(e, settings), e);
     }
@@ -83,8 +87,18 @@ final class Cataloging {
     }
   }
 
-  private static CatalogRegistry.Outcome register(SparkSession spark, Settings settings, boolean record) {
-    CatalogRegistry registry = registry(spark, settings);
+  /**
+   * The tables' descriptions, money named in the currency silver was cleaned in (clean_log), not the command's:
+   * a query or an ingest under another currency must not relabel the warehouse.
+   */
+  static TableDocs docs(SparkSession spark, Settings settings) {
+    return TableDocs.inCurrency(StageSettings.silverCurrency(Tables.at(settings.warehouse(), spark),
+        settings.reportingCurrency()));
+  }
+
+  private static CatalogRegistry.Outcome register(SparkSession spark, Settings settings, TableDocs docs,
+      boolean record) {
+    CatalogRegistry registry = registry(spark, settings, docs);
     if (recordable(spark, settings)) {
       ServeMarker.prepareCatalogDir(settings.warehouse());
       RegistrationRecord.clear(settings.warehouse());
@@ -97,9 +111,8 @@ final class Cataloging {
     return outcome;
   }
 
-  private static CatalogRegistry registry(SparkSession spark, Settings settings) {
-    return new CatalogRegistry(spark, Tables.at(settings.warehouse(), spark),
-        TableDocs.inCurrency(settings.reportingCurrency()), settings.catalog().database());
+  private static CatalogRegistry registry(SparkSession spark, Settings settings, TableDocs docs) {
+    return new CatalogRegistry(spark, Tables.at(settings.warehouse(), spark), docs, settings.catalog().database());
   }
 
   /**
@@ -107,9 +120,9 @@ final class Cataloging {
    * or changed in schema or docs since it registered them): then a run leaves it closed. Another process may
    * change an external metastore, so that one is always checked.
    */
-  private static boolean recorded(SparkSession spark, Settings settings) {
+  private static boolean recorded(SparkSession spark, Settings settings, TableDocs docs) {
     if (!recordable(spark, settings)
-        || !RegistrationRecord.matches(settings.warehouse(), registry(spark, settings).fingerprint())) {
+        || !RegistrationRecord.matches(settings.warehouse(), registry(spark, settings, docs).fingerprint())) {
       return false;
     }
     LOG.info("catalog: the tables in {} are registered as they are (unchanged since the last registration)",

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.desc;
 
 import io.tradelake.config.Settings;
 import io.tradelake.table.CatalogRegistry;
+import io.tradelake.table.StageSettings;
 import io.tradelake.table.TableDocs;
 import io.tradelake.table.Tables;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -62,12 +64,17 @@ final class DocsCommand implements Callable<Integer> {
 
   static String render(SparkSession spark, Settings settings, CatalogRegistry.Outcome catalog) {
     String db = catalog.database();
-    TableDocs docs = TableDocs.inCurrency(settings.reportingCurrency());
+    // The warehouse as it is: the currency and time zone silver was cleaned with, whatever this command's.
+    Map<String, String> silver = StageSettings.ofSilver(Tables.at(settings.warehouse(), spark))
+        .map(StageSettings::values).orElse(Map.of());
+    String currency = silver.getOrDefault("reporting-currency", settings.reportingCurrency());
+    TableDocs docs = TableDocs.inCurrency(currency);
     StringBuilder md = new StringBuilder();
     md.append("# TradeLake data dictionary\n\n")
         .append("Warehouse `").append(Tables.absolute(settings.warehouse())).append("`, catalog database `")
         .append(db).append("`, written ").append(Instant.now()).append(". Money is in ")
-        .append(settings.reportingCurrency()).append("; periods are cut in ").append(settings.reportingTimeZone())
+        .append(currency).append("; periods are cut in ")
+        .append(silver.getOrDefault("reporting-time-zone", settings.reportingTimeZone()))
         .append(".\n\n| table | layer | rows | description |\n| --- | --- | ---: | --- |\n");
     StringBuilder details = new StringBuilder();
     for (String table : catalog.registered()) {

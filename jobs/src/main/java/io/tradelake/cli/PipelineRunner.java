@@ -164,14 +164,16 @@ final class PipelineRunner {
     long start = System.currentTimeMillis();
     JobContext ctx = JobContext.create(spark, settings, runId, clock);
     jobs.forEach(job -> job.validate(ctx));
-    // With clean in the run, clean compares the settings (and stops before writing) for the stages after it.
+    // With clean in the run, clean compares the settings (and stops before writing) for the stages after it,
+    // also when it finds nothing to clean.
     if (jobs.stream().anyMatch(Job::readsSilver) && jobs.stream().noneMatch(j -> j.name().equals(CleanJob.NAME))) {
       CleanJob.checkSilverCleanedLike(ctx);
     }
     try (WarehouseLock lock = WarehouseLock.acquire(ctx.tables().root(), runId,
         spark.sparkContext().hadoopConfiguration())) {
       int exit = runLocked(ctx, jobs, out, start);
-      Cataloging.afterRun(spark, settings);
+      Cataloging.afterRun(spark, settings,
+          jobs.stream().anyMatch(j -> j.readsSilver() || j.name().equals(CleanJob.NAME)));
       return exit;
     }
   }

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import io.tradelake.config.Settings;
 import io.tradelake.config.SettingsException;
 import io.tradelake.runtime.JobContext;
-import io.tradelake.table.BatchProgress;
 import io.tradelake.table.StageSettings;
 import io.tradelake.table.Tables;
 import java.io.IOException;
@@ -107,7 +106,7 @@ public final class ModelRuns {
    */
   static Map<String, String> silverSettings(JobContext ctx) {
     Map<String, String> fixed = new TreeMap<>();
-    new BatchProgress(ctx, Tables.CLEAN_LOG).last().map(r -> StageSettings.parse(r.settings()).values())
+    StageSettings.ofSilver(ctx.tables()).map(StageSettings::values)
         .ifPresent(v -> StageSettings.CLEAN_FIXED.stream().filter(v::containsKey)
             .forEach(k -> fixed.put(SILVER + k, v.get(k))));
     return fixed;

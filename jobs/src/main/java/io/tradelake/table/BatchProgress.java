@@ -69,11 +69,16 @@ public final class BatchProgress {
    * earlier one ends at the same batch. A handful of rows per run: bounded by the number of runs.
    */
   public Optional<Range> last() {
-    if (!ctx.tables().exists(table)) {
+    return last(ctx.tables(), table);
+  }
+
+  /** {@link #last()} of the ledger {@code table} among {@code tables}, for a command without a run. */
+  public static Optional<Range> last(Tables tables, String table) {
+    if (!tables.exists(table)) {
       return Optional.empty();
     }
     // A log written before settings were recorded has no such column.
-    Dataset<Row> log = ctx.tables().read(table);
+    Dataset<Row> log = tables.read(table);
     boolean recordsSettings = List.of(log.columns()).contains("settings");
     // DONE sorts after STARTED within the same millisecond.
     Row last = log.agg(max(struct(col("batch_to"), col("at"), col("phase").equalTo(DONE), col("batch_from"),

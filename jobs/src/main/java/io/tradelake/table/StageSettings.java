@@ -7,6 +7,8 @@ import java.security.GeneralSecurityException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -73,6 +75,20 @@ public record StageSettings(Map<String, String> values) {
   /** What the aggregate's stored cells depend on beyond silver: who counts as a young buyer. */
   public static StageSettings aggregate(Settings s) {
     return new StageSettings(Map.of("aggregate.youth", s.youth().toString()));
+  }
+
+  /**
+   * The settings silver's rows were last cleaned with, as clean_log's last range recorded them: empty when
+   * there is no clean_log or its last range recorded none.
+   */
+  public static Optional<StageSettings> ofSilver(Tables tables) {
+    return BatchProgress.last(tables, Tables.CLEAN_LOG).map(BatchProgress.Range::settings).filter(Objects::nonNull)
+        .map(StageSettings::parse);
+  }
+
+  /** The money of silver's rows is in this currency: clean_log's, else {@code fallback} (nothing recorded yet). */
+  public static String silverCurrency(Tables tables, String fallback) {
+    return ofSilver(tables).map(s -> s.values.get("reporting-currency")).orElse(fallback);
   }
 
   /** As a ledger stores it. */

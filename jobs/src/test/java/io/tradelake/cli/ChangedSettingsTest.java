@@ -85,6 +85,16 @@ class ChangedSettingsTest {
     }
     assertThat(sorted(tables.read(Tables.GROWTH_BY_MARKET))).isEqualTo(gold);
     assertThat(warehouse.resolve(Tables.MODEL_RUNS)).doesNotExist();
+    // Nor does an ingest or the data dictionary under USD relabel the warehouse: the catalog's comments and the
+    // dictionary name the currency silver was cleaned in.
+    assertThat(execute(spark, List.of("ingest"), input, warehouse, "reporting-currency=USD").exit()).isZero();
+    assertThat(spark.sql("DESCRIBE TABLE tradelake.growth_by_market").where("col_name = 'gross_value'").first()
+        .getString(2)).startsWith("Gross merchandise value of orders, CNY,");
+    Path dictionary = dir.resolve("dictionary.md");
+    assertThat(execute(spark, List.of("docs", "-o", dictionary.toString()), input, warehouse,
+        "reporting-currency=USD").exit()).isZero();
+    assertThat(Files.readString(dictionary)).contains("Money is in CNY;")
+        .contains("| `gross_value` | decimal(38,2) | Gross merchandise value of orders, CNY,").doesNotContain("USD");
     // Quarantine lost: clean takes every batch again to write it, but silver keeps its rows, so it still stops.
     Dirs.deleteRecursively(warehouse.resolve(Tables.QUARANTINE));
     assertThat(run(spark, input, warehouse, "reporting-currency=USD").exit()).isEqualTo(TradeLake.BAD_CONFIG);
