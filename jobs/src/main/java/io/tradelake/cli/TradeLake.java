@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
     subcommands = {
         TradeLake.Ingest.class, TradeLake.Clean.class, TradeLake.Aggregate.class, TradeLake.Model.class,
         TradeLake.Run.class, OpsCommands.Status.class, OpsCommands.Maintain.class, SqlCommand.class,
-        ServeCommand.class, DocsCommand.class,
+        ServeCommand.class, DocsCommand.class, ConfigCommand.class,
         io.tradelake.generate.GenerateCommand.class, CommandLine.HelpCommand.class})
 public final class TradeLake {
 
@@ -64,7 +64,7 @@ public final class TradeLake {
         // Commands that run Spark get the root, which knows how sessions are made and where output goes.
         if (JobCommand.class.isAssignableFrom(cls) || cls == OpsCommands.Status.class
             || cls == OpsCommands.Maintain.class || cls == SqlCommand.class || cls == ServeCommand.class
-            || cls == DocsCommand.class) {
+            || cls == DocsCommand.class || cls == ConfigCommand.class) {
           return cls.cast(cls.getDeclaredConstructor(TradeLake.class).newInstance(root));
         }
         return CommandLine.defaultFactory().create(cls);

@@ -38,6 +38,16 @@ public final class PseudonymKey {
         + "pseudonymised with (only the local env has a development key)");
   }
 
+  /** Where the key comes from, without it: for {@code tradelake config}. */
+  public String source() {
+    if (fromEnv != null && !fromEnv.isBlank()) {
+      return "from the environment variable " + variable;
+    }
+    return devKey.isBlank()
+        ? variable + " is not set, and this environment has no development key: clean and run stop until it is"
+        : variable + " is not set: this environment's fixed development key is used";
+  }
+
   @Override
   public String toString() {
     return "****";

@@ -200,6 +200,11 @@ public record Settings(
     return new PseudonymKey(variable, env.apply(variable), c.getString("privacy.dev-key"));
   }
 
+  /** Where the pseudonym key comes from ({@link PseudonymKey#source()}), without reading it. */
+  public String pseudonymKeySource() {
+    return privacyKey.source();
+  }
+
   /** The key buyer ids are pseudonymised with ({@link PseudonymKey}): fails when the environment has none. */
   public String pseudonymKey() {
     return privacyKey.value();

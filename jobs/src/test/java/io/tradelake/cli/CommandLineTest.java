@@ -38,7 +38,7 @@ class CommandLineTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"ingest", "clean", "aggregate", "model", "run", "sql", "serve", "docs"})
+  @ValueSource(strings = {"ingest", "clean", "aggregate", "model", "run", "sql", "serve", "docs", "config"})
   void everyCommandHasHelp(String command, SparkSession spark) {
     Result r = execute(spark, command, "--help");
     assertThat(r.exit()).isZero();
@@ -71,7 +71,30 @@ class CommandLineTest {
   void topLevelHelpListsTheCommands(SparkSession spark) {
     Result r = execute(spark, "--help");
     assertThat(r.exit()).isZero();
-    assertThat(r.out()).contains("ingest", "clean", "aggregate", "model", "run", "sql", "serve", "docs");
+    assertThat(r.out()).contains("ingest", "clean", "aggregate", "model", "run", "sql", "serve", "docs", "config");
+  }
+
+  /** config shows each setting with the layer that set it, secrets masked, and checks it as a run would. */
+  @Test
+  void configShowsWhereEachSettingComesFrom(SparkSession spark, @TempDir Path dir) throws Exception {
+    Path user = dir.resolve("user.conf");
+    Files.writeString(user, "tradelake {\n  reporting-country = \"US\"\n  privacy.dev-key = \"s3cr3t\"\n"
+        + "  rules.max-quantity = 50\n}\n");
+    Result r = execute(spark, "config", "--config", user.toString(), "--conf", "reporting-currency=USD",
+        "--warehouse", "/tmp/wh");
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("# env local: reference.conf < conf/local.conf < " + user + " < --conf flags\n")
+        .contains("reporting-currency = \"USD\"  # --conf flags\n")
+        .contains("warehouse = \"/tmp/wh\"  # --conf flags\n")
+        .contains("reporting-country = \"US\"  # " + user + ":2\n")
+        .contains("rules.max-quantity = 50  # " + user + ":4\n")
+        .containsPattern("rules.max-unit-price = \\d+  # reference\\.conf:\\d+\n")
+        .containsPattern("spark.\"spark.sql.shuffle.partitions\" = \"\\d+\"  # .*local\\.conf:\\d+\n")
+        .contains("privacy.dev-key = \"****\"").doesNotContain("s3cr3t")
+        .contains("# pseudonym key: ");
+    Result bad = execute(spark, "config", "--conf", "rules.max-quantty=5");
+    assertThat(bad.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(bad.err()).contains("unknown setting tradelake.rules.max-quantty");
   }
 
   /** The command list shows each command's first description line alone: it must be a whole sentence. */
