@@ -10,10 +10,11 @@ import picocli.CommandLine.Mixin;
 
 /** {@code tradelake config}: the effective configuration, each setting with the layer that set it. */
 @Command(name = "config", mixinStandardHelpOptions = true,
-    description = {"Print the effective configuration, checked as a run checks it, without starting Spark.",
+    description = {"Print the effective configuration, checked as a run checks it before Spark starts.",
         "One line per setting, sorted: key = value, and where it was set (reference.conf, conf/<env>.conf or the "
             + "--config file with its line, or the --conf flags). Secrets are masked; the last line says where "
-            + "the pseudonym key comes from. Exits 2 on an unknown key or a bad value, as a run would."})
+            + "the pseudonym key comes from. Exits 2 on an unknown key or a bad value, as a run would (a layout's "
+            + "expressions are checked by ingest, with Spark)."})
 final class ConfigCommand implements Callable<Integer> {
 
   @Mixin JobOptions options = new JobOptions();
