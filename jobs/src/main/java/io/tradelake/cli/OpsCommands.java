@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.delta.tables.DeltaTable;
 import io.tradelake.config.Settings;
+import io.tradelake.model.SavedModels;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.runtime.StageMetrics;
 import io.tradelake.table.RunMetricsTable;
@@ -15,6 +16,8 @@ import io.tradelake.table.TableDocs;
 import io.tradelake.table.Tables;
 import io.tradelake.table.WarehouseLock;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -99,7 +102,9 @@ final class OpsCommands {
   }
 
   @Command(name = "maintain", mixinStandardHelpOptions = true,
-      description = "Compact small files (OPTIMIZE) and remove files no table version needs (VACUUM).")
+      description = {"Compact small files (OPTIMIZE) and remove files no table version needs (VACUUM).",
+          "Also removes saved models older than --retain-hours, but for the latest of each model and the one "
+              + "buyer_segments names (model_runs keeps every fit's row)."})
   static final class Maintain implements Callable<Integer> {
     /** Delta's own safety floor: readers and time travel of the last 7 days keep their files. */
     static final int MIN_RETAIN_HOURS = 168;
@@ -108,7 +113,7 @@ final class OpsCommands {
     @Option(names = "--retain-hours", defaultValue = "168",
         description = "Keep files needed by table versions of the last N hours (at least 168; default: ${DEFAULT-VALUE}).")
     int retainHours;
-    @Option(names = "--no-vacuum", description = "Only compact.")
+    @Option(names = "--no-vacuum", description = "Only compact (no VACUUM, no saved model removed).")
     boolean noVacuum;
     final TradeLake root;
 
@@ -145,6 +150,12 @@ final class OpsCommands {
               delta.vacuum(retainHours);
             }
             root.out().printf("%-27s %12d %12d%n", table, before, files(delta));
+          }
+          if (!noVacuum) {
+            spark.sparkContext().setJobDescription("maintain: saved models");
+            SavedModels.Pruned pruned = SavedModels.prune(spark, tables, Duration.ofHours(retainHours), Instant.now());
+            root.out().printf("saved models: %d removed (older than %d hours, neither the latest of their model nor "
+                + "the one buyer_segments names), %d kept%n", pruned.removed().size(), retainHours, pruned.kept());
           }
           return 0;
         }

@@ -234,8 +234,17 @@ class HandmadeFixtureEndToEndTest {
     }
     assertThat(written).contains(Tables.BUYER_FEATURES, Tables.GROWTH_BY_MARKET);
     List<String> maintained = maintain.toString(StandardCharsets.UTF_8).lines().skip(1)
-        .map(l -> l.split(" +")[0]).toList();
+        .filter(l -> !l.startsWith("saved models: ")).map(l -> l.split(" +")[0]).toList();
     assertThat(maintained).containsExactlyInAnyOrderElementsOf(written);
+    // The run's models (the market model: too few buyers to segment) are recent, and the latest: kept.
+    long models;
+    Path modelRoot = warehouse.resolve("models");
+    try (var saved = Files.walk(modelRoot, 2)) {
+      models = saved.filter(p -> modelRoot.relativize(p).getNameCount() == 2).count();
+    }
+    assertThat(models).isPositive();
+    assertThat(maintain.toString(StandardCharsets.UTF_8)).contains("saved models: 0 removed (older than 168 hours")
+        .contains(", " + models + " kept\n");
     assertThat(sorted(tables.read(Tables.SILVER))).isEqualTo(silverBefore);
     assertThat(TradeLake.commandLine(SessionLifecycle.shared(spark), new PrintStream(new ByteArrayOutputStream()))
         .execute("maintain", "--warehouse", warehouse.toString(), "--retain-hours", "1")).isEqualTo(TradeLake.BAD_CONFIG);
