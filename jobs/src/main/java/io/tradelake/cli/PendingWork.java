@@ -36,7 +36,7 @@ final class PendingWork {
     out.printf("  %-10s %s%n", "ingest", ingest(ctx));
     out.printf("  %-10s %s%n", "clean", batches(ctx, Tables.BRONZE, Tables.CLEAN_LOG, "ingest",
         () -> StageSettings.cleanWithoutKey(ctx.settings(), fxRates(ctx)), StageSettings.CLEAN_FIXED,
-        "clean stops at its next batch", "they apply to new rows only"));
+        "clean, aggregate and model stop before they write", "they apply to new rows only"));
     out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean",
         () -> StageSettings.aggregate(ctx.settings()), List.of(), "", "aggregate builds its cells again"));
   }

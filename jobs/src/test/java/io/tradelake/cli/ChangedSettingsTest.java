@@ -107,8 +107,8 @@ class ChangedSettingsTest {
         .doesNotContain("with these settings");
     String usdStatus = CommandLineTest.execute(spark, concat(status, "--conf", "reporting-currency=USD",
         "--conf", "aggregate.youth.max-age=25")).out();
-    assertThat(usdStatus).contains("with these settings clean stops at its next batch: reporting-currency (was "
-        + "CNY, now USD) changed since its last run")
+    assertThat(usdStatus).contains("with these settings clean, aggregate and model stop before they write: "
+        + "reporting-currency (was CNY, now USD) changed since its last run")
         .contains("with these settings aggregate builds its cells again: aggregate.youth");
 
     // A rate corrected in the copy, under the same name: a change of the FX table, which applies to new rows.
@@ -166,6 +166,10 @@ class ChangedSettingsTest {
         .contains(tables.read(Tables.BRONZE).where("line_kind <> 'HEADER'").count() + "|true");
     assertThat(execute(spark, List.of("clean", "--rebuild"), input, warehouse, inUsd).exit()).isZero();
     assertThat(withoutRunOrBatch(tables, Tables.SILVER)).isEqualTo(rebuiltSilver);
+    // Nothing new to clean, and the run in CNY still stops: its aggregate would read USD rows as CNY.
+    CommandLineTest.Result cny = run(spark, input, warehouse, "aggregate.youth.max-age=25");
+    assertThat(cny.exit()).isEqualTo(TradeLake.BAD_CONFIG);
+    assertThat(cny.err()).contains("reporting-currency (was USD, now CNY)");
   }
 
   /** The table's rows without the run ids and batch numbers, which differ between warehouses run differently. */
