@@ -4,6 +4,8 @@ import io.tradelake.clean.FxRates;
 import io.tradelake.ingest.IngestLog;
 import io.tradelake.ingest.LandingArea;
 import io.tradelake.ingest.RawFile;
+import io.tradelake.model.BuyerSegmentationJob;
+import io.tradelake.model.ModelRuns;
 import io.tradelake.runtime.JobContext;
 import io.tradelake.table.BatchProgress;
 import io.tradelake.table.StageSettings;
@@ -39,6 +41,23 @@ final class PendingWork {
         "clean, aggregate and model stop before they write", "they apply to new rows only"));
     out.printf("  %-10s %s%n", "aggregate", batches(ctx, Tables.SILVER, Tables.AGGREGATE_LOG, "clean",
         () -> StageSettings.aggregate(ctx.settings()), List.of(), "", "aggregate builds its cells again"));
+    out.printf("  %-10s %s%n", "model", buyerModel(ctx));
+  }
+
+  /**
+   * The model stage trains on every run; what status can say is which saved buyer model {@code model --score}
+   * would load, and whether silver has been cleaned again under other settings since it was trained.
+   */
+  static String buyerModel(JobContext ctx) {
+    Optional<ModelRuns.SavedModel> saved = ModelRuns.latest(ctx.tables(), BuyerSegmentationJob.MODEL_NAME);
+    if (saved.isEmpty()) {
+      return "trains on each run; no saved buyer model yet for model --score";
+    }
+    String changed = ModelRuns.silverChangedSince(saved.get(), ModelRuns.silverSettings(ctx));
+    return changed.isEmpty()
+        ? "trains on each run; model --score loads the buyer model of run " + saved.get().runId()
+        : "trains on each run; model --score stops until then: its buyer model (run " + saved.get().runId()
+            + ") was trained before silver was cleaned again with " + changed;
   }
 
   /**

@@ -104,7 +104,7 @@ public final class ModelRuns {
    * clean_log last recorded them, under {@link #SILVER}: empty when it recorded none. A model's features are
    * sums of money and counts of days in those settings.
    */
-  static Map<String, String> silverSettings(JobContext ctx) {
+  public static Map<String, String> silverSettings(JobContext ctx) {
     Map<String, String> fixed = new TreeMap<>();
     StageSettings.ofSilver(ctx.tables()).map(StageSettings::values)
         .ifPresent(v -> StageSettings.CLEAN_FIXED.stream().filter(v::containsKey)
@@ -118,14 +118,22 @@ public final class ModelRuns {
    * buyer would be assigned wrongly, without an error. Settings only one side records are not compared.
    */
   static void checkTrainedOnSilverLike(SavedModel saved, String label, Map<String, String> silverNow) {
-    StageSettings trained = settings(saved.params());
-    StageSettings now = settings(silverNow);
-    List<String> changed = now.changedFrom(trained);
+    String changed = silverChangedSince(saved, silverNow);
     if (!changed.isEmpty()) {
       throw new SettingsException("the saved " + label + " (run " + saved.runId() + ") was trained on silver_events "
-          + "cleaned with other settings: " + now.describeChanges(trained, changed) + "; with it, buyers would be "
+          + "cleaned with other settings: " + changed + "; with it, buyers would be "
           + "assigned on features measured otherwise than the model's. Run model to train one on silver as it is now");
     }
+  }
+
+  /**
+   * The fixed settings silver has been cleaned with since {@code saved} was trained, where they differ ("reporting-
+   * currency (was CNY, now USD)"); empty when none does, or either side recorded none.
+   */
+  public static String silverChangedSince(SavedModel saved, Map<String, String> silverNow) {
+    StageSettings trained = settings(saved.params());
+    StageSettings now = settings(silverNow);
+    return now.describeChanges(trained, now.changedFrom(trained));
   }
 
   /** The {@link #SILVER} entries of {@code params}, without the prefix. */

@@ -104,7 +104,8 @@ class ChangedSettingsTest {
     String[] status = {"status", "--input", input.toString(), "--warehouse", warehouse.toString(), "--conf",
         "fx.rates-file=" + IncrementalEqualsFullRebuildTest.FIXTURE.resolve("fx.csv").toAbsolutePath()};
     assertThat(CommandLineTest.execute(spark, status).out()).contains("clean      bronze_events batch 2\n")
-        .doesNotContain("with these settings");
+        .doesNotContain("with these settings")
+        .contains("model      trains on each run; no saved buyer model yet for model --score\n");
     String usdStatus = CommandLineTest.execute(spark, concat(status, "--conf", "reporting-currency=USD",
         "--conf", "aggregate.youth.max-age=25")).out();
     assertThat(usdStatus).contains("with these settings clean, aggregate and model stop before they write: "
@@ -138,6 +139,8 @@ class ChangedSettingsTest {
         .isZero();
     assertThat(tables.read(Tables.MODEL_RUNS).selectExpr("params['silver.reporting-currency']").distinct()
         .as(org.apache.spark.sql.Encoders.STRING()).collectAsList()).containsExactly("CNY");
+    assertThat(CommandLineTest.execute(spark, status).out())
+        .containsPattern("model      trains on each run; model --score loads the buyer model of run \\S+\n");
     String[] inUsd = {"reporting-currency=USD", "aggregate.youth.max-age=25"};
     assertThat(execute(spark, List.of("clean", "--rebuild"), input, warehouse, inUsd).exit()).isZero();
     // Silver is now in USD: scoring buyers with the CNY model stops, and leaves buyer_segments as it was.
@@ -149,6 +152,10 @@ class ChangedSettingsTest {
         .contains("was trained on silver_events cleaned with other settings: reporting-currency (was CNY, now USD)")
         .contains("Run model to train one");
     assertThat(sorted(tables.read(Tables.BUYER_SEGMENTS))).isEqualTo(segments);
+    // status says so beforehand.
+    assertThat(CommandLineTest.execute(spark, concat(status, "--conf", "reporting-currency=USD")).out())
+        .containsPattern("model      trains on each run; model --score stops until then: its buyer model \\(run "
+            + "\\S+\\) was trained before silver was cleaned again with reporting-currency \\(was CNY, now USD\\)\n");
     assertThat(run(spark, input, warehouse, inUsd).exit()).isZero();
     Path usdFresh = dir.resolve("usd-wh");
     assertThat(run(spark, input, usdFresh, inUsd).exit()).isZero();
