@@ -70,7 +70,8 @@ final class PipelineRunner {
     Config config = ConfigLoader.load(options.env, options.configFile(), options.allOverrides());
     Settings settings = Settings.from(config);
     if (writes) {
-      LOG.info("effective configuration (env {}):\n{}", options.env, ConfigPrinter.render(config));
+      LOG.info("effective configuration (env {}; tradelake config shows where each setting is set):\n{}",
+          options.env, ConfigPrinter.render(config));
     } else if (LOG.isDebugEnabled()) {
       LOG.debug("effective configuration (env {}):\n{}", options.env, ConfigPrinter.render(config));
     }

@@ -9,7 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Renders the effective configuration for the log, with secret values masked. */
+/** Renders the effective configuration, for the log and for {@code tradelake config}, with secret values masked. */
 public final class ConfigPrinter {
 
   private ConfigPrinter() {}

@@ -237,7 +237,7 @@ class CatalogTest {
     assertThat(ChildJvm.await(ChildJvm.start(cp, main, List.of(runArgs("ingest", warehouse)), first), first, 8))
         .as(Files.readString(first)).isZero();
     assertThat(Files.readString(first)).contains(present.size() + " tables in tradelake (0 newly registered")
-        .contains("effective configuration (env local)");
+        .contains("effective configuration (env local; tradelake config shows where each setting is set)");
     assertThat(record).isRegularFile();
 
     Path second = dir.resolve("second.log");
