@@ -98,9 +98,13 @@ public final class CleanJob implements Job {
    * tables they write name this run's currency.
    */
   public static void checkSilverCleanedLike(JobContext ctx) {
-    StageSettings.ofSilver(ctx.tables()).ifPresent(earlier -> checkFixedSettings(
-        StageSettings.cleanWithoutKey(ctx.settings(), null), earlier, "its rows would be read as if they were in "
-        + "these"));
+    StageSettings.ofSilver(ctx.tables()).ifPresent(earlier -> checkReadUnder(ctx.settings(), earlier));
+  }
+
+  /** Stops when silver's rows, cleaned under {@code earlier}, would be read under other fixed settings. */
+  private static void checkReadUnder(Settings s, StageSettings earlier) {
+    checkFixedSettings(StageSettings.cleanWithoutKey(s, null), earlier, "its rows would be read as if they were in "
+        + "these");
   }
 
   /** Stops when a setting silver's rows cannot be mixed or read under ({@link StageSettings#CLEAN_FIXED}) differs. */
@@ -125,8 +129,7 @@ public final class CleanJob implements Job {
     boolean replace = plan.replace();
     if (range.isEmpty()) {
       // Nothing to clean, but the stages after it read silver under this run's settings: held to silver's.
-      plan.last().ifPresent(l -> checkFixedSettings(StageSettings.cleanWithoutKey(s, null),
-          StageSettings.parse(l.settings()), "its rows would be read as if they were in these"));
+      plan.last().ifPresent(l -> checkReadUnder(s, StageSettings.parse(l.settings())));
       LOG.info("clean: no new bronze batches since batch {}", range.from());
       return List.of(new StageMetrics(NAME, Tables.SILVER, 0, 0, 0, 0, Map.of(), System.currentTimeMillis() - start));
     }

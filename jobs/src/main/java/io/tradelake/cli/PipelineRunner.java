@@ -167,14 +167,15 @@ final class PipelineRunner {
     jobs.forEach(job -> job.validate(ctx));
     // With clean in the run, clean compares the settings (and stops before writing) for the stages after it,
     // also when it finds nothing to clean.
-    if (jobs.stream().anyMatch(Job::readsSilver) && jobs.stream().noneMatch(j -> j.name().equals(CleanJob.NAME))) {
+    boolean cleans = jobs.stream().anyMatch(j -> j.name().equals(CleanJob.NAME));
+    boolean readsSilver = jobs.stream().anyMatch(Job::readsSilver);
+    if (readsSilver && !cleans) {
       CleanJob.checkSilverCleanedLike(ctx);
     }
     try (WarehouseLock lock = WarehouseLock.acquire(ctx.tables().root(), runId,
         spark.sparkContext().hadoopConfiguration())) {
       int exit = runLocked(ctx, jobs, out, start);
-      Cataloging.afterRun(spark, settings,
-          jobs.stream().anyMatch(j -> j.readsSilver() || j.name().equals(CleanJob.NAME)));
+      Cataloging.afterRun(spark, settings, cleans || readsSilver);
       return exit;
     }
   }

@@ -61,7 +61,7 @@ public final class TradeLake {
     CommandLine cli = new CommandLine(root, new CommandLine.IFactory() {
       @Override
       public <K> K create(Class<K> cls) throws Exception {
-        // Commands that run Spark get the root, which knows how sessions are made and where output goes.
+        // Commands that run Spark or print get the root, which knows how sessions are made and where output goes.
         if (JobCommand.class.isAssignableFrom(cls) || cls == OpsCommands.Status.class
             || cls == OpsCommands.Maintain.class || cls == SqlCommand.class || cls == ServeCommand.class
             || cls == DocsCommand.class || cls == ConfigCommand.class) {

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -38,19 +39,16 @@ public final class SavedModels {
    * A few rows per training run are read: bounded by the number of runs.
    */
   public static Pruned prune(SparkSession spark, Tables tables, Duration retain, Instant now) {
-    Path root = new Path(tables.root() + "/models");
+    Path root = new Path(tables.modelsRoot());
     try {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(root)) {
         return new Pruned(List.of(), 0);
       }
       Map<String, Instant> trained = new HashMap<>();
-      Map<String, Instant> latest = new HashMap<>();
       if (tables.exists(Tables.MODEL_RUNS)) {
         for (Row r : tables.read(Tables.MODEL_RUNS).select("model", "run_id", "trained_at").collectAsList()) {
-          Instant at = r.getTimestamp(2).toInstant();
-          trained.put(r.getString(0) + "/" + r.getString(1), at);
-          latest.merge(r.getString(0), at, (a, b) -> a.isAfter(b) ? a : b);
+          trained.put(r.getString(0) + "/" + r.getString(1), r.getTimestamp(2).toInstant());
         }
       }
       Set<String> inUse = new HashSet<>();
@@ -63,11 +61,14 @@ public final class SavedModels {
       List<String> removed = new ArrayList<>();
       int kept = 0;
       for (FileStatus model : fs.listStatus(root)) {
+        // The one model --score would load, by the same rule.
+        Optional<String> latest = model.isDirectory()
+            ? ModelRuns.latest(tables, model.getPath().getName()).map(m -> model.getPath().getName() + "/" + m.runId())
+            : Optional.empty();
         for (FileStatus saved : model.isDirectory() ? fs.listStatus(model.getPath()) : new FileStatus[0]) {
           String name = model.getPath().getName() + "/" + saved.getPath().getName();
           Instant at = trained.getOrDefault(name, Instant.ofEpochMilli(saved.getModificationTime()));
-          boolean needed = !at.isBefore(before) || inUse.contains(name)
-              || at.equals(latest.get(model.getPath().getName()));
+          boolean needed = !at.isBefore(before) || inUse.contains(name) || latest.equals(Optional.of(name));
           if (needed || !saved.isDirectory()) {
             kept++;
           } else {

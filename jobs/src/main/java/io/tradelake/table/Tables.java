@@ -128,8 +128,13 @@ public final class Tables {
     return root + "/" + table;
   }
 
+  /** Where the fitted models are saved, one folder per model and, in it, one per training run. */
+  public String modelsRoot() {
+    return root + "/models";
+  }
+
   public String modelPath(String model, String runId) {
-    return root + "/models/" + model + "/" + runId;
+    return modelsRoot() + "/" + model + "/" + runId;
   }
 
   public boolean exists(String table) {
